@@ -1,0 +1,214 @@
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from actionplan.models import Action, ActionLead, EvidenceEntry, Plan, Rag, Section
+from agencies.models import Agency, Membership, Post
+
+pytestmark = pytest.mark.django_db
+
+
+def saved(obj, reason="Set up for the test"):
+    obj._change_reason = reason
+    obj.save()
+    return obj
+
+
+@pytest.fixture
+def police():
+    return saved(Agency(slug="police", name="Police"))
+
+
+@pytest.fixture
+def small_plan(police):
+    group = saved(Agency(slug="group", name="Priority Group", kind=Agency.Kind.GROUP))
+    return saved(Plan(slug="small", title="Small plan", partnership="A Board", owner=group))
+
+
+@pytest.fixture
+def section(small_plan):
+    return saved(Section(plan=small_plan, number=2, title="Prevention"))
+
+
+def make_action(section, position, timescale="Sept 2015", **fields):
+    return saved(
+        Action(
+            section=section,
+            position=position,
+            text=f"Action {position}",
+            timescale=timescale,
+            **fields,
+        )
+    )
+
+
+def refs(section):
+    return [(a.text, a.ref) for a in section.actions.order_by("position")]
+
+
+def test_an_actions_ref_is_its_section_number_and_position(section):
+    assert make_action(section, 3).ref == "2.3"
+
+
+def test_the_timescale_words_are_kept_with_the_end_of_that_month(section):
+    action = make_action(section, 1, timescale="Sept 2015")
+    action.refresh_from_db()
+    assert action.timescale == "Sept 2015"
+    assert action.due_date == datetime.date(2015, 9, 30)
+    assert action.original_timescale == "Sept 2015"
+
+
+def test_a_timescale_that_does_not_parse_is_a_validation_error_not_a_crash(section):
+    action = Action(section=section, position=1, text="x", timescale="Ongoing")
+    with pytest.raises(ValidationError) as error:
+        action.full_clean()
+    assert "Enter the timescale as a month and year" in str(error.value.message_dict["timescale"])
+
+
+def test_moving_an_action_up_renumbers_the_actions_it_passes(section):
+    first, second, third = (make_action(section, n) for n in (1, 2, 3))
+    third.move_to(section, 1, reason="Most urgent first")
+    assert refs(section) == [("Action 3", "2.1"), ("Action 1", "2.2"), ("Action 2", "2.3")]
+
+
+def test_moving_an_action_down_renumbers_the_actions_it_passes(section):
+    first, second, third = (make_action(section, n) for n in (1, 2, 3))
+    first.move_to(section, 3, reason="Least urgent last")
+    assert refs(section) == [("Action 2", "2.1"), ("Action 3", "2.2"), ("Action 1", "2.3")]
+
+
+def test_moving_an_action_to_another_section_closes_the_gap_it_leaves(small_plan, section):
+    other = saved(Section(plan=small_plan, number=3, title="Protect"))
+    a1, a2, a3 = (make_action(section, n) for n in (1, 2, 3))
+    b1 = make_action(other, 1)
+    a1.move_to(other, 1, reason="Belongs with protection")
+    assert refs(section) == [("Action 2", "2.1"), ("Action 3", "2.2")]
+    assert refs(other) == [("Action 1", "3.1"), ("Action 1", "3.2")]
+    b1.refresh_from_db()
+    assert b1.ref == "3.2"
+
+
+def test_a_move_records_one_history_row_per_action_that_changed_with_the_reason(section):
+    first, second, third = (make_action(section, n) for n in (1, 2, 3))
+    third.move_to(section, 1, reason="Most urgent first")
+    for action, expected_rows in ((first, 2), (second, 2), (third, 2)):
+        records = list(action.history.order_by("history_date"))
+        assert len(records) == expected_rows
+        assert records[-1].history_change_reason == "Most urgent first"
+    # the temporary parking place never reached the history
+    assert not Action.history.filter(position=32000).exists()
+
+
+def test_two_actions_cannot_share_a_ref(section):
+    make_action(section, 1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_action(section, 1)
+
+
+def test_two_sections_of_a_plan_cannot_share_a_number(small_plan, section):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        saved(Section(plan=small_plan, number=section.number, title="Again"))
+
+
+def test_overdue_means_the_target_date_has_passed_and_the_action_is_not_complete(section):
+    past = make_action(section, 1, timescale="Dec 2014")
+    make_action(section, 2, timescale="Dec 2099")
+    done = make_action(section, 3, timescale="Dec 2014")
+    done.rate(Rag.BLUE, "Completed in November")
+    today = datetime.date(2015, 1, 1)
+    assert list(section.actions.overdue(today=today)) == [past]
+    assert past.is_overdue(today) and not done.is_overdue(today)
+    assert not past.is_overdue(datetime.date(2014, 12, 31))
+
+
+def test_led_by_finds_the_actions_an_agency_leads_directly_or_through_a_post(section, police):
+    direct = make_action(section, 1)
+    through_post = make_action(section, 2)
+    make_action(section, 3)
+    saved(ActionLead(action=direct, agency=police))
+    head = saved(Post(agency=police, title="Head of Public Protection"))
+    saved(ActionLead(action=through_post, agency=police, post=head))
+    assert list(Action.objects.led_by(police).order_by("position")) == [direct, through_post]
+
+
+def test_a_rating_change_is_recorded_with_who_when_and_why(section):
+    chair = get_user_model().objects.create_user("chair")
+    action = make_action(section, 1)
+    action.rate(Rag.RED, "No progress since the last meeting", by=chair)
+    record = action.history.latest()
+    assert record.rag == "red"
+    assert record.history_change_reason == "No progress since the last meeting"
+    assert record.rated_by == chair
+    assert action.rating_history()[0]["to"] == "Red"
+    assert action.rating_history()[0]["reason"] == "No progress since the last meeting"
+
+
+def test_a_rating_needs_a_reason(section):
+    action = make_action(section, 1)
+    with pytest.raises(ValidationError, match="Enter the reason for this rating"):
+        action.rate(Rag.RED, "   ")
+    action.refresh_from_db()
+    assert action.rag == ""
+
+
+def test_a_rating_cannot_be_changed_without_a_reason_even_by_a_plain_save(section):
+    action = make_action(section, 1)
+    action = Action.objects.get(pk=action.pk)
+    action.rag = Rag.GREEN
+    with pytest.raises(ValidationError, match="needs a reason"):
+        action.save()
+    assert Action.objects.get(pk=action.pk).rag == ""
+
+
+def test_an_unknown_rating_is_refused(section):
+    action = make_action(section, 1)
+    with pytest.raises(ValidationError, match="Select a rating"):
+        action.rate("purple", "Because")
+
+
+def test_a_revised_timescale_keeps_the_original_and_the_reason(section):
+    action = make_action(section, 1, timescale="Dec 2014")
+    action.revise_timescale("April 2015", "Waiting for the police problem profile")
+    action.refresh_from_db()
+    assert action.original_timescale == "Dec 2014"
+    assert action.timescale == "April 2015"
+    assert action.due_date == datetime.date(2015, 4, 30)
+    assert action.timescale_revised
+    [revision] = action.timescale_revisions()
+    assert (revision["from"], revision["to"], revision["reason"]) == (
+        "Dec 2014",
+        "April 2015",
+        "Waiting for the police problem profile",
+    )
+
+
+def test_revising_a_timescale_to_words_that_do_not_parse_changes_nothing(section):
+    action = make_action(section, 1, timescale="Dec 2014")
+    with pytest.raises(ValidationError, match="Enter the timescale as a month and year"):
+        action.revise_timescale("soon", "Because")
+    action.refresh_from_db()
+    assert action.timescale == "Dec 2014"
+    assert action.history.count() == 1
+
+
+def test_every_model_keeps_a_history_row_for_create_update_and_delete(small_plan, police):
+    section = saved(Section(plan=small_plan, number=1, title="Prevention"))
+    action = make_action(section, 1)
+    post = saved(Post(agency=police, title="Chief"))
+    lead = saved(ActionLead(action=action, agency=police, post=post))
+    entry = saved(EvidenceEntry(action=action, text="Leaflet produced", agency=police))
+    user = get_user_model().objects.create_user("someone")
+    membership = saved(Membership(user=user, agency=police, role=Membership.Role.AGENCY_LEAD))
+    for obj in (small_plan, section, action, post, lead, entry, membership, police):
+        assert [r.history_type for r in obj.history.all()] == ["+"], obj
+        obj._change_reason = "Edited"
+        obj.save()
+        assert [r.history_type for r in obj.history.order_by("history_date")] == ["+", "~"]
+    for obj in (membership, entry, lead):
+        pk = obj.pk
+        obj._change_reason = "Removed"
+        obj.delete()
+        assert obj.__class__.history.filter(id=pk, history_type="-").exists()

@@ -1,0 +1,193 @@
+import csv
+import datetime
+import io
+import json
+import zoneinfo
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
+
+from actionplan.models import Action, Plan, Rag
+from actionplan.seed import SEED_PLAN, load_plan
+
+pytestmark = pytest.mark.django_db
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+HEADER = "section,ref,action,outcomes,leads,timescale,current_position,rag"
+
+
+def export(*args):
+    out = io.StringIO()
+    call_command("export_plan", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def rows_of(text):
+    return {row["ref"]: row for row in csv.DictReader(io.StringIO(text))}
+
+
+def test_csv_goes_to_stdout_with_the_exact_header_and_one_row_per_action(plan):
+    text = export()
+    assert text.splitlines()[0] == HEADER
+    rows = rows_of(text)
+    assert len(rows) == 19
+    assert list(rows)[:4] == ["1.1", "2.1", "2.2", "2.3"]
+
+
+def test_csv_joins_leads_lists_evidence_one_per_line_and_words_the_rating(plan):
+    rows = rows_of(export())
+    assert rows["4.1"]["leads"] == "Head of Public Protection, Lancashire Police; Awaken"
+    assert rows["2.1"]["section"] == "2. Prevention and Public Confidence"
+    assert rows["2.1"]["timescale"] == "Sept 2015"
+    lines = rows["2.1"]["current_position"].split("\n")
+    assert len(lines) == 6
+    assert lines[-1].startswith("Current Gap")
+    assert rows["2.1"]["rag"] == "Amber"
+    assert rows["1.1"]["rag"] == "Green"
+    assert rows["4.2"]["rag"] == ""
+
+
+def test_csv_output_to_a_file(plan, tmp_path):
+    target = tmp_path / "plan.csv"
+    export("--output", str(target))
+    assert target.read_text(encoding="utf-8").splitlines()[0] == HEADER
+
+
+def test_text_a_spreadsheet_would_run_as_a_formula_is_neutralised(plan, get_action):
+    action = get_action("2.2")
+    action.text = '=HYPERLINK("http://evil.example","click")'
+    action._change_reason = "Test"
+    action.save()
+    assert rows_of(export())["2.2"]["action"].startswith("'=HYPERLINK")
+
+
+def test_xlsx_has_the_same_columns_formatted_for_people(plan, tmp_path):
+    target = tmp_path / "plan.xlsx"
+    export("--format", "xlsx", "--output", str(target))
+    sheet = load_workbook(target).active
+    headings = [cell.value for cell in sheet[1]]
+    assert [h.lower().replace(" ", "_") for h in headings] == HEADER.split(",")
+    assert sheet.freeze_panes == "A2"
+    assert sheet.max_row == 20
+    refs = [sheet.cell(row=r, column=2).value for r in range(2, 21)]
+    assert refs[0] == "1.1" and refs[-1] == "7.6"
+    first = sheet[2]
+    assert all(cell.alignment.wrap_text for cell in first)
+    rag = {sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=8) for r in range(2, 21)}
+    assert rag["1.1"].value == "Green"
+    assert rag["1.1"].fill.start_color.rgb.endswith("00703C")
+    assert rag["2.1"].fill.start_color.rgb.endswith("F47738")
+    assert rag["4.2"].value is None
+    assert "\n" in sheet.cell(row=3, column=7).value  # one evidence entry per line
+
+
+def test_xlsx_keeps_formula_like_text_as_text(plan, get_action, tmp_path):
+    action = get_action("2.2")
+    action.text = "=1+1"
+    action._change_reason = "Test"
+    action.save()
+    target = tmp_path / "plan.xlsx"
+    export("--format", "xlsx", "--output", str(target))
+    cell = load_workbook(target).active["C4"]
+    assert (cell.value, cell.data_type) == ("=1+1", "s")
+
+
+def test_xlsx_needs_an_output_file(plan):
+    with pytest.raises(CommandError, match="--format xlsx needs --output FILE"):
+        export("--format", "xlsx")
+
+
+@pytest.fixture
+def plan_of_2015(plan, tmp_path):
+    """A copy of the seed plan loaded on 1 April 2015, so it has a past."""
+    data = json.loads(SEED_PLAN.read_text())
+    data["plan"]["slug"] = "cse-2015"
+    with time_machine.travel(datetime.datetime(2015, 4, 1, 9, tzinfo=LONDON), tick=False):
+        copy = tmp_path / "cse-2015.json"
+        copy.write_text(json.dumps(data))
+        return load_plan(copy).plan
+
+
+def rate_on(plan, ref, rag, reason, moment):
+    section, position = (int(n) for n in ref.split("."))
+    action = Action.objects.get(section__plan=plan, section__number=section, position=position)
+    with time_machine.travel(moment, tick=False):
+        action.rate(rag, reason)
+
+
+def test_as_at_shows_the_rating_as_it_stood_at_the_end_of_that_day(plan_of_2015):
+    # 23:30 on 30 September in London is still 30 September (22:30 UTC)
+    rate_on(
+        plan_of_2015,
+        "4.2",
+        Rag.RED,
+        "No progress",
+        datetime.datetime(2015, 9, 30, 23, 30, tzinfo=LONDON),
+    )
+    rate_on(
+        plan_of_2015,
+        "2.1",
+        Rag.GREEN,
+        "Gap closed",
+        datetime.datetime(2015, 10, 1, 0, 30, tzinfo=LONDON),
+    )
+    before = rows_of(export("--plan", "cse-2015", "--as-at", "2015-09-29"))
+    at = rows_of(export("--plan", "cse-2015", "--as-at", "2015-09-30"))
+    now = rows_of(export("--plan", "cse-2015"))
+    assert (before["4.2"]["rag"], at["4.2"]["rag"], now["4.2"]["rag"]) == ("", "Red", "Red")
+    assert (before["2.1"]["rag"], at["2.1"]["rag"], now["2.1"]["rag"]) == (
+        "Amber",
+        "Amber",
+        "Green",
+    )
+
+
+def test_as_at_rebuilds_text_leads_and_evidence_too(plan_of_2015):
+    action = Action.objects.get(section__plan=plan_of_2015, section__number=2, position=2)
+    with time_machine.travel(datetime.datetime(2015, 11, 2, 10, tzinfo=LONDON), tick=False):
+        action.text = "A new wording"
+        action._change_reason = "Reworded"
+        action.save()
+        entry = action.evidence_entries.first()
+        entry._change_reason = "Wrong action"
+        entry.delete()
+        lead = action.leads.get()
+        lead._change_reason = "Lead moved"
+        lead.delete()
+    old = rows_of(export("--plan", "cse-2015", "--as-at", "2015-11-01"))["2.2"]
+    new = rows_of(export("--plan", "cse-2015"))["2.2"]
+    assert old["action"].startswith("Agree a multi-agency Media strategy")
+    assert new["action"] == "A new wording"
+    assert old["leads"] == "Corporate Comms, Lancashire Police" and new["leads"] == ""
+    assert old["current_position"].count("\n") == new["current_position"].count("\n") + 1
+
+
+def test_as_at_before_the_plan_existed_is_a_clear_error(plan_of_2015):
+    with pytest.raises(CommandError, match="had not been created by 31 March 2015"):
+        export("--plan", "cse-2015", "--as-at", "2015-03-31")
+
+
+def test_a_malformed_as_at_date_is_a_clear_error(plan):
+    with pytest.raises(CommandError, match="--as-at must be a date like 2015-09-30"):
+        export("--as-at", "30/09/2015")
+
+
+def test_with_several_plans_a_missing_or_unknown_plan_lists_the_plans(plan_of_2015):
+    with pytest.raises(CommandError, match="There are 2 plans: choose one with --plan") as error:
+        export()
+    assert "cse-2015" in str(error.value) and "cse-operational-action-plan" in str(error.value)
+    with pytest.raises(CommandError, match="There is no plan “nope”. The plans are:"):
+        export("--plan", "nope")
+
+
+def test_with_no_plan_the_command_says_how_to_load_one(db):
+    for plan in Plan.objects.all():
+        for section in plan.sections.all():
+            for action in section.actions.all():
+                action.evidence_entries.all().delete()
+            section.actions.all().delete()
+        plan.sections.all().delete()
+        plan.delete()
+    with pytest.raises(CommandError, match="load_seed_plan"):
+        export()
