@@ -380,6 +380,10 @@ class ActionLead(models.Model):
 
 
 class EvidenceEntryQuerySet(models.QuerySet):
+    def current(self):
+        """Entries not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
     def since(self, date):
         return self.filter(activity_date__gte=date)
 
@@ -409,6 +413,8 @@ class EvidenceEntry(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now)
     rag = models.CharField("RAG word", max_length=5, choices=Rag.choices, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
 
     objects = EvidenceEntryQuerySet.as_manager()
     history = HistoricalRecords()
@@ -423,3 +429,17 @@ class EvidenceEntry(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    @property
+    def is_withdrawn(self):
+        return self.withdrawn_at is not None
+
+    def withdraw(self, reason):
+        """Take the entry out of the current position. Its text stays, in history too."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": "Enter the reason for withdrawing this entry"})
+        self.withdrawn_at = timezone.now()
+        self.withdrawn_reason = reason
+        self._change_reason = reason
+        self.save()

@@ -90,7 +90,7 @@ def plan_snapshot(plan, as_at=None):
     actions = list(source(Action).filter(section_id__in=section_ids))
     action_ids = [a.pk for a in actions]
     leads = list(source(ActionLead).filter(action_id__in=action_ids))
-    entries = list(source(EvidenceEntry).filter(action_id__in=action_ids))
+    entries = list(source(EvidenceEntry).filter(action_id__in=action_ids, withdrawn_at=None))
     agencies = _lookup(Agency, source)
     posts = _lookup(Post, source)
     users = {u.pk: u for u in _users_named_in(actions, entries)}
