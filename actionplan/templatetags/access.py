@@ -1,0 +1,20 @@
+"""Template questions about what the viewer may do; the answers come from access.py."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def may_add_evidence(viewer, action):
+    return viewer.may_add_evidence(action)
+
+
+@register.filter
+def may_edit_evidence(viewer, entry):
+    return viewer.may_edit_evidence(entry)
+
+
+@register.filter
+def may_rate(viewer, action):
+    return viewer.may_rate(action)

@@ -1,0 +1,265 @@
+"""GOV.UK Frontend markup for Django forms, navigation, RAG tags and the RAG chart.
+
+Page templates do not use these tags directly for forms; they include
+``includes/field.html`` and ``includes/error_summary.html``, which do::
+
+    {% include "includes/error_summary.html" with form=form %}
+    {% include "includes/field.html" with field=form.reason label_class="govuk-label--m" %}
+
+Other tags, after ``{% load govuk %}``::
+
+    {% rag_tag action.rag %}               <strong class="govuk-tag app-rag app-rag--red">Red
+    {% rag_tag entry.rag label="Amber" %}  the same with another word
+    {% overdue_tag %}                      <strong class="govuk-tag app-overdue">Overdue
+    {{ action.rag|rag_class }}             app-rag--red (app-rag--none when not rated)
+    {{ segment.rag|rag_key }}              red, amber, green, blue or none
+    {% for s in row.segments|chart_segments %}...app-w-{{ s.width }}...{% endfor %}
+"""
+
+import copy
+
+from django import forms, template
+from django.forms.boundfield import BoundField
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from actionplan.models import Rag
+
+register = template.Library()
+
+# What GOV.UK component renders each kind of widget, and its classes.
+INPUT_CLASSES = {
+    "input": ("govuk-input", "govuk-input--error"),
+    "date": ("govuk-input", "govuk-input--error"),
+    "textarea": ("govuk-textarea", "govuk-textarea--error"),
+    "select": ("govuk-select", "govuk-select--error"),
+    "file": ("govuk-file-upload", "govuk-file-upload--error"),
+    "checkbox": ("govuk-checkboxes__input", ""),
+    "multi": ("govuk-input", "govuk-input--error"),
+}
+FIELDSET_KINDS = {"radios", "checkboxes", "multi"}
+
+
+def widget_kind(widget):
+    """The GOV.UK component for a Django widget: input, radios, checkboxes, ..."""
+    # Order matters: CheckboxSelectMultiple is a RadioSelect, both are Selects, and
+    # DateInput is a TextInput.
+    if widget.is_hidden:
+        return "hidden"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.DateInput):
+        return "date"
+    if isinstance(widget, forms.FileInput):
+        return "file"
+    if isinstance(widget, forms.SelectDateWidget | forms.MultiWidget):
+        return "multi"
+    return "input"
+
+
+def _legend_class(label_class):
+    """Accept either "govuk-label--m" or "govuk-fieldset__legend--m" for a legend."""
+    return label_class.replace("govuk-label--", "govuk-fieldset__legend--")
+
+
+def _label_class(label_class):
+    return label_class.replace("govuk-fieldset__legend--", "govuk-label--")
+
+
+def error_target(field):
+    """The id the error summary links to: the input itself, or a group's first input."""
+    kind = widget_kind(field.field.widget)
+    base_id = field.field.widget.attrs.get("id") or field.auto_id
+    if kind in FIELDSET_KINDS:
+        return f"{base_id}_0"
+    return field.id_for_label or base_id
+
+
+def _render_widget(field, kind, classes, describedby):
+    widget = field.field.widget
+    if kind == "hidden":
+        return field.as_widget()
+    base_class, error_class = INPUT_CLASSES[kind]
+    # For a single checkbox, `classes` go on its govuk-checkboxes wrapper instead.
+    css = [base_class, widget.attrs.get("class", ""), "" if kind == "checkbox" else classes]
+    if field.errors and error_class:
+        css.append(error_class)
+    attrs = {"class": " ".join(c for c in css if c)}
+    if describedby:
+        attrs["aria-describedby"] = describedby
+    # GOV.UK advise against autofocus: it disorients screen-reader users.
+    attrs["autofocus"] = False
+    if isinstance(widget, forms.SelectDateWidget):
+        attrs["class"] = attrs["class"].replace("govuk-input", "govuk-select")
+    if kind == "date":
+        # A plain <input type="date">: the browser's date picker, ISO value.
+        widget = copy.copy(widget)
+        widget.input_type = "date"
+        widget.format = "%Y-%m-%d"
+        widget.attrs = dict(widget.attrs)
+    if kind in ("input", "date") and isinstance(widget, forms.EmailInput):
+        attrs.setdefault("spellcheck", "false")
+    return field.as_widget(widget=widget, attrs=attrs)
+
+
+def _choices(field):
+    """The radio or checkbox items of a choice field, for the template to lay out."""
+    items = []
+    for subwidget in field.subwidgets:
+        data = subwidget.data
+        items.append(
+            {
+                "id": data["attrs"].get("id", ""),
+                "name": data["name"],
+                "value": "" if data["value"] is None else str(data["value"]),
+                "label": data["label"],
+                "checked": bool(data["selected"]),
+                "disabled": bool(data["attrs"].get("disabled")),
+                "type": data["type"],
+            }
+        )
+    return items
+
+
+@register.simple_tag
+def govuk_field(field, label="", label_class="", hint=None, classes="", heading=False):
+    """Everything ``includes/field.html`` needs to render ``field`` the GOV.UK way.
+
+    Returns None when ``field`` is not a bound form field (a typo in a template), so
+    that nothing is rendered rather than a broken form group.
+    """
+    if not isinstance(field, BoundField):
+        return None
+    kind = widget_kind(field.field.widget)
+    base_id = field.field.widget.attrs.get("id") or field.auto_id or field.html_name
+    if hint in (None, ""):
+        # Django treats help_text as trusted HTML (its own templates use |safe);
+        # password rules, for example, come as a <ul>.
+        hint = mark_safe(field.help_text) if field.help_text else ""  # noqa: S308
+    hint_id = f"{base_id}-hint" if hint else ""
+    error_id = f"{base_id}-error" if field.errors else ""
+    describedby = " ".join(i for i in (hint_id, error_id) if i)
+    context = {
+        "kind": kind,
+        "id": base_id,
+        "label_id": field.id_for_label or base_id,
+        "label": label or field.label,
+        "label_class": _label_class(label_class),
+        "legend_class": _legend_class(label_class),
+        "heading": bool(heading),
+        "hint": hint,
+        "hint_id": hint_id,
+        "error_id": error_id,
+        "errors": field.errors,
+        "describedby": describedby,
+        "classes": classes,
+        "fieldset": kind in FIELDSET_KINDS,
+        "is_hidden": kind == "hidden",
+    }
+    if kind in ("radios", "checkboxes"):
+        context["choices"] = _choices(field)
+    else:
+        # A group's aria-describedby goes on its fieldset, not on each input.
+        widget_describedby = "" if kind == "multi" else describedby
+        context["widget"] = _render_widget(field, kind, classes, widget_describedby)
+    return context
+
+
+@register.filter
+def govuk_error_target(field):
+    """``{{ field|govuk_error_target }}``: the id an error summary link points at."""
+    return error_target(field) if isinstance(field, BoundField) else ""
+
+
+# -- Navigation -----------------------------------------------------------------------
+
+
+def _current(context, href, exact=False):
+    request = context.get("request")
+    if not href or request is None:
+        return ""
+    path = request.path
+    if path == href:
+        return "page"
+    if not exact and href != "/" and path.startswith(href):
+        return "true"
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def nav_state(context, href, exact=False):
+    """``{% nav_state href as state %}``: "page" on that page, "true" below it, else ""."""
+    return _current(context, href, exact)
+
+
+@register.simple_tag(takes_context=True)
+def nav_current(context, href):
+    """`` aria-current="page"`` when the request is for ``href`` itself, else nothing."""
+    if _current(context, href, exact=True):
+        return mark_safe(' aria-current="page"')
+    return ""
+
+
+# -- RAG ratings ----------------------------------------------------------------------
+
+NOT_RATED_KEYS = {"", "none", None}
+
+
+def rag_key(value):
+    """red, amber, green, blue, or none (not rated) for a rating value or Rag member."""
+    value = getattr(value, "value", value)
+    value = (str(value).strip().lower()) if value not in NOT_RATED_KEYS else ""
+    return value if value in Rag.values else "none"
+
+
+@register.filter
+def rag_class(value):
+    """``{{ action.rag|rag_class }}`` → ``app-rag--red``."""
+    return f"app-rag--{rag_key(value)}"
+
+
+@register.simple_tag
+def rag_tag(value, label=""):
+    """The rating as a tag whose text is the word: colour is never the only signal."""
+    key = rag_key(value)
+    word = label or (Rag(key).label if key != "none" else "Not rated")
+    return format_html('<strong class="govuk-tag app-rag app-rag--{}">{}</strong>', key, word)
+
+
+@register.simple_tag
+def overdue_tag(label="Overdue"):
+    return format_html('<strong class="govuk-tag app-overdue">{}</strong>', label)
+
+
+@register.filter
+def chart_segments(segments):
+    """Bar widths for the RAG chart, in whole percent, adding up to exactly 100.
+
+    Takes the segments of one bar (dicts or objects with a ``count``) and returns
+    dicts with the same keys plus ``width`` (0-100, for the ``app-w-N`` classes),
+    shared out by largest remainder so rounding never overflows the bar.
+    """
+    rows = [dict(s) if isinstance(s, dict) else {**vars(s)} for s in segments or []]
+    total = sum(int(row.get("count") or 0) for row in rows)
+    if not total:
+        return [{**row, "width": 0} for row in rows]
+    exact = [100 * int(row.get("count") or 0) / total for row in rows]
+    widths = [int(share) for share in exact]
+    by_remainder = sorted(range(len(rows)), key=lambda i: exact[i] - widths[i], reverse=True)
+    for i in by_remainder[: 100 - sum(widths)]:
+        widths[i] += 1
+    return [{**row, "width": width} for row, width in zip(rows, widths, strict=True)]
+
+
+@register.filter(name="rag_key")
+def rag_key_filter(value):
+    """``{{ segment.rag|rag_key }}`` → red, amber, green, blue or none."""
+    return rag_key(value)
