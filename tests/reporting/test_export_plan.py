@@ -1,7 +1,6 @@
 import csv
 import datetime
 import io
-import json
 import zoneinfo
 
 import pytest
@@ -10,8 +9,8 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from actionplan.models import Action, Plan, Rag
-from actionplan.seed import SEED_PLAN, load_plan
 
+# plan_of_2015, a copy of the seed plan with a past, comes from tests/reporting/conftest.py
 pytestmark = pytest.mark.django_db
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 HEADER = "section,ref,action,outcomes,leads,timescale,current_position,rag"
@@ -96,17 +95,6 @@ def test_xlsx_keeps_formula_like_text_as_text(plan, get_action, tmp_path):
 def test_xlsx_needs_an_output_file(plan):
     with pytest.raises(CommandError, match="--format xlsx needs --output FILE"):
         export("--format", "xlsx")
-
-
-@pytest.fixture
-def plan_of_2015(plan, tmp_path):
-    """A copy of the seed plan loaded on 1 April 2015, so it has a past."""
-    data = json.loads(SEED_PLAN.read_text())
-    data["plan"]["slug"] = "cse-2015"
-    with time_machine.travel(datetime.datetime(2015, 4, 1, 9, tzinfo=LONDON), tick=False):
-        copy = tmp_path / "cse-2015.json"
-        copy.write_text(json.dumps(data))
-        return load_plan(copy).plan
 
 
 def rate_on(plan, ref, rag, reason, moment):

@@ -1,0 +1,80 @@
+"""The board pack form: which plan, as at which date, and changes since when."""
+
+from django import forms
+from django.utils import timezone
+
+from actionplan.models import Plan
+
+from .pack import long_date, plan_created_on
+
+DATE_HINT = "For example, 30/09/2015"
+
+
+class BoardPackForm(forms.Form):
+    plan = forms.ModelChoiceField(
+        label="Plan",
+        queryset=Plan.objects.order_by("title"),
+        to_field_name="slug",
+        empty_label=None,
+        error_messages={
+            "required": "Select the plan",
+            "invalid_choice": "Select a plan from the list",
+        },
+    )
+    as_at = forms.DateField(
+        label="As-at date",
+        help_text=f"The pack shows the plan as it stood at the end of this day. {DATE_HINT}",
+        error_messages={
+            "required": "Enter the as-at date",
+            "invalid": "The as-at date must be a real date, for example 30/09/2015",
+        },
+    )
+    since = forms.DateField(
+        label="Report changes since (optional)",
+        required=False,
+        help_text=(
+            "Changes made after the end of this day are reported. Leave it blank to report "
+            "changes since the last issued pack, or since the plan was set up if there is none. "
+            f"{DATE_HINT}"
+        ),
+        error_messages={"invalid": "The since date must be a real date, for example 30/06/2015"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plans = list(self.fields["plan"].queryset[:2])
+        if len(plans) == 1:
+            self.fields["plan"].initial = plans[0].slug
+
+    def clean_as_at(self):
+        as_at = self.cleaned_data["as_at"]
+        if as_at > timezone.localdate():
+            raise forms.ValidationError("The as-at date must be today or in the past")
+        return as_at
+
+    def clean(self):
+        cleaned = super().clean()
+        plan, as_at, since = cleaned.get("plan"), cleaned.get("as_at"), cleaned.get("since")
+        if as_at and since and since >= as_at:
+            self.add_error("since", "The since date must be before the as-at date")
+        if plan and as_at and "as_at" not in self.errors:
+            created = plan_created_on(plan)
+            if created is None:
+                self.add_error(
+                    "plan", "This plan has no history, so it cannot be shown as at a date"
+                )
+            elif as_at < created:
+                self.add_error(
+                    "as_at",
+                    f"The as-at date must be on or after {long_date(created)}, "
+                    "the day the plan was set up",
+                )
+        return cleaned
+
+    def query(self):
+        """The cleaned choice as query parameters, for links to the preview and the PDF."""
+        data = self.cleaned_data
+        params = {"plan": data["plan"].slug, "as_at": data["as_at"].isoformat()}
+        if data.get("since"):
+            params["since"] = data["since"].isoformat()
+        return params
