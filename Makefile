@@ -7,9 +7,53 @@ PY := $(VENV)/bin/python
 PG_TEST_URL ?= postgres://root@127.0.0.1:5432/actionplan
 DEMO_PASSWORD ?= demo-password-2026
 
-.PHONY: install run test test-sqlite test-postgres lint bench clean
+.PHONY: install system-packages assets run serve-prod loadtest test test-sqlite test-postgres lint bench clean
 
-install: $(VENV)/.installed
+install: system-packages $(VENV)/.installed assets
+
+# Chromium (browser tests) and Liberation fonts (Arial metrics, for the PDF board pack).
+# Installed with apt when running as root; otherwise only a warning.
+system-packages:
+	@if fc-list 2>/dev/null | grep -qi liberation && [ -x /usr/bin/chromium ]; then \
+		:; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing chromium and fonts-liberation with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; \
+	else \
+		echo "!!! chromium and/or fonts-liberation are missing and cannot be installed here" >&2; \
+		echo "!!! (not root, or no apt-get). Browser tests and PDF fonts need them: run" >&2; \
+		echo "!!!   sudo apt-get install chromium fonts-liberation" >&2; \
+	fi
+
+# The look: GOV.UK Frontend from npm, compiled with Arial into static/build/ (git-ignored,
+# served by staticfiles). npm ci runs only when node_modules is missing or the lock
+# file is newer than the last install.
+GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
+BUILD := static/build
+NPM_STAMP := node_modules/.package-lock.json
+
+assets: $(BUILD)/app.css $(BUILD)/govuk-frontend.min.js $(BUILD)/govuk/assets/manifest.json
+
+$(NPM_STAMP): package-lock.json
+	npm ci --no-audit --no-fund --include=dev
+	touch $@
+
+$(BUILD)/app.css: $(NPM_STAMP) $(wildcard static/scss/*.scss)
+	@mkdir -p $(BUILD)
+	node_modules/.bin/sass --pkg-importer=node --no-source-map --style=compressed \
+		--quiet-deps static/scss/app.scss $@
+
+$(BUILD)/govuk-frontend.min.js: $(NPM_STAMP)
+	@mkdir -p $(BUILD)
+	cp $(GOVUK_DIST)/govuk-frontend.min.js $(GOVUK_DIST)/govuk-frontend.min.js.map $(BUILD)/
+
+# Images and manifest only: the GDS Transport fonts are not used.
+$(BUILD)/govuk/assets/manifest.json: $(NPM_STAMP)
+	rm -rf $(BUILD)/govuk/assets
+	@mkdir -p $(BUILD)/govuk
+	cp -R $(GOVUK_DIST)/assets $(BUILD)/govuk/assets
+	rm -rf $(BUILD)/govuk/assets/fonts
+	touch $@
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +68,58 @@ run: install
 	@echo
 	@echo "  Open http://127.0.0.1:8000 and sign in as chair, awaken.lead, police.lead,"
 	@echo "  manager or board.member with the password: $(DEMO_PASSWORD)"
+	@echo "  Board packs are made in the background by one worker (manage.py db_worker),"
+	@echo "  started here beside the web server and stopped with it."
 	@echo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	trap 'kill %1 2>/dev/null' EXIT; \
+		$(PY) manage.py db_worker & \
+		$(PY) manage.py runserver 127.0.0.1:8000
+
+# Board pack time and memory for the seed plan and synthetic plans (not a test).
+bench: install
+	$(PY) bench/as_at.py
+	$(PY) bench/board_pack.py
+
+# Production mode on this machine (README, "Deploying"): DEBUG off, a throwaway SECRET_KEY,
+# PostgreSQL, static files collected for WhiteNoise, gunicorn with 2 workers and the
+# board-pack worker. Production is HTTPS only, so gunicorn serves TLS here with a
+# throwaway self-signed certificate (in a real deployment the reverse proxy does TLS):
+# open https://127.0.0.1:8000 and accept the browser's warning. The demo people are
+# created with DEBUG on for that one command, so that someone can sign in.
+SERVE_DATABASE_URL ?= postgres://root@127.0.0.1:5432/actionplan
+SERVE_DIR := var/serve-prod
+
+serve-prod: install
+	@$(PY) -c "import psycopg; server, name = '$(SERVE_DATABASE_URL)'.rsplit('/', 1); \
+		c = psycopg.connect(server + '/postgres', autocommit=True, connect_timeout=3); \
+		c.execute('SELECT 1 FROM pg_database WHERE datname = %s', [name]).fetchone() \
+		or c.execute('CREATE DATABASE \"%s\"' % name)" \
+		|| { echo "PostgreSQL is not reachable at $(SERVE_DATABASE_URL)" >&2; exit 1; }
+	@mkdir -p $(SERVE_DIR) && chmod 700 $(SERVE_DIR)
+	@test -f $(SERVE_DIR)/cert.pem || openssl req -x509 -newkey rsa:2048 -nodes -days 30 \
+		-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+		-keyout $(SERVE_DIR)/key.pem -out $(SERVE_DIR)/cert.pem 2>/dev/null
+	export DEBUG=0 DATABASE_URL='$(SERVE_DATABASE_URL)' ALLOWED_HOSTS=127.0.0.1 CONN_MAX_AGE=60 \
+		SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	$(PY) manage.py migrate --no-input && \
+	$(PY) manage.py load_seed_plan && \
+	DEBUG=1 DEMO_PASSWORD='$(DEMO_PASSWORD)' $(PY) manage.py create_demo_users && \
+	$(PY) manage.py collectstatic --no-input -v 0 && \
+	echo && \
+	echo "  Open https://127.0.0.1:8000 (self-signed certificate: accept the warning) and sign" && \
+	echo "  in as chair, awaken.lead, police.lead, manager or board.member: $(DEMO_PASSWORD)" && \
+	echo && \
+	trap 'kill %1 2>/dev/null' EXIT && \
+	{ $(PY) manage.py db_worker & } && \
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py --workers 2 --bind 127.0.0.1:8000 \
+		--certfile $(SERVE_DIR)/cert.pem --keyfile $(SERVE_DIR)/key.pem
+
+# The load test (a benchmark, not part of `make test`): gunicorn (2 workers) + PostgreSQL,
+# 20 people for 2 minutes; prints p50/p95/p99, requests per second, errors and lost
+# updates. Locust is installed here only (the optional "load" extra).
+loadtest: install
+	@$(PY) -c "import locust" 2>/dev/null || $(PY) -m pip install --quiet -e '.[test,load]'
+	$(PY) loadtest/run.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -110,6 +110,10 @@ class Viewer:
         return self.is_business_manager
 
     @property
+    def may_read_audit_log(self):
+        return self.is_business_manager
+
+    @property
     def may_issue_packs(self):
         return self.is_business_manager
 
@@ -155,13 +159,14 @@ def get_action_for(request, pk, to="view"):
         .filter(pk=pk)
         .first()
     )
-    if action is None:
+    if action is None or (action.is_removed and to != "view"):
         raise Http404("No such action")
     allowed = {
         "view": True,
         "rate": lambda: viewer.may_rate(action),
         "add_evidence": lambda: viewer.may_add_evidence(action),
         "edit": lambda: viewer.may_edit_structure,
+        "remove": lambda: viewer.may_edit_structure,
     }[to]
     if allowed is not True and not allowed():
         raise PermissionDenied
@@ -185,7 +190,7 @@ def get_evidence_for(request, pk, to="edit"):
 
 def get_section_for(request, pk, to="edit"):
     viewer = require_member(request)
-    section = Section.objects.select_related("plan").filter(pk=pk).first()
+    section = Section.objects.select_related("plan").filter(pk=pk, removed_at=None).first()
     if section is None:
         raise Http404("No such section")
     if to == "edit" and not viewer.may_edit_structure:

@@ -10,9 +10,41 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from .historical import person_name, tracked
 from .timescales import TimescaleError, parse_timescale
+
+
+class EditConflict(Exception):
+    """Someone saved the object after the person opened their form: nothing was saved."""
+
+    def __init__(self, current):
+        super().__init__(f"{current} was changed by someone else")
+        self.current = current
+
+
+class Versioned(models.Model):
+    """Optimistic locking: every save bumps ``version``; a form carries the version it
+    was opened at, and ``check_version()`` refuses a save if someone saved since."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not getattr(self, "skip_history_when_saving", False):
+            self.version += 1
+        super().save(*args, **kwargs)
+
+    def check_version(self, version):
+        """Lock the row for this transaction; raise EditConflict if it moved on."""
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("check_version() must run inside transaction.atomic()")
+        current = type(self).objects.select_for_update().get(pk=self.pk)
+        if version is not None and current.version != version:
+            raise EditConflict(current)
+        self.version = current.version
 
 
 class Rag(models.TextChoices):
@@ -55,13 +87,19 @@ class Plan(models.Model):
     )
     notes = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    history = tracked()
 
     class Meta:
         ordering = ["title"]
 
     def __str__(self):
         return self.title
+
+
+class SectionQuerySet(models.QuerySet):
+    def current(self):
+        """Sections not removed."""
+        return self.filter(removed_at__isnull=True)
 
 
 class Section(models.Model):
@@ -76,8 +114,11 @@ class Section(models.Model):
     )
     purpose = models.TextField("purpose statement", blank=True)
     purpose_reconstructed = models.BooleanField(default=False)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_reason = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    objects = SectionQuerySet.as_manager()
+    history = tracked()
 
     class Meta:
         ordering = ["plan", "number"]
@@ -91,10 +132,33 @@ class Section(models.Model):
     def __str__(self):
         return f"{self.number}. {self.title}"
 
+    @property
+    def is_removed(self):
+        return self.removed_at is not None
+
+    def remove(self, reason):
+        """Take the section out of the plan. Nothing is deleted: history keeps it all."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": "Enter the reason for removing this section"})
+        if self.actions.current().exists():
+            raise ValidationError(
+                {"reason": "Move or remove this section's actions before removing the section"}
+            )
+        self.removed_at = timezone.now()
+        self.removed_reason = reason
+        self._change_reason = reason
+        self.save()
+
 
 class ActionQuerySet(models.QuerySet):
+    def current(self):
+        """Actions not removed."""
+        return self.filter(removed_at__isnull=True)
+
     def in_plan(self, plan):
-        return self.filter(section__plan=plan)
+        """The plan's current actions."""
+        return self.filter(section__plan=plan, removed_at__isnull=True)
 
     def in_order(self):
         return self.order_by("section__plan", "section__number", "position")
@@ -126,7 +190,7 @@ class ActionQuerySet(models.QuerySet):
         )
 
 
-class Action(models.Model):
+class Action(Versioned):
     """One action of a section. Its ref ("2.1") is the section number and the
     action's position within the section, so it follows the action when it moves."""
 
@@ -151,9 +215,11 @@ class Action(models.Model):
         related_name="+",
     )
     rated_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_reason = models.TextField(blank=True)
 
     objects = ActionQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = tracked()
 
     class Meta:
         ordering = ["section__plan", "section__number", "position"]
@@ -191,6 +257,20 @@ class Action(models.Model):
         return f"{self.section.number}.{self.position}"
 
     @property
+    def is_removed(self):
+        return self.removed_at is not None
+
+    def remove(self, reason):
+        """Take the action out of the plan; its ref is not reused. History keeps it all."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": "Enter the reason for removing this action"})
+        self.removed_at = timezone.now()
+        self.removed_reason = reason
+        self._change_reason = reason
+        self.save()
+
+    @property
     def rag_label(self):
         return Rag.label_for(self.rag)
 
@@ -211,13 +291,16 @@ class Action(models.Model):
         except TimescaleError as error:
             raise ValidationError({"timescale": str(error)}) from None
 
-    def rate(self, rag, reason, by=None):
-        """Record the chair's judgement: the rating, why, who and when."""
+    @transaction.atomic
+    def rate(self, rag, reason, by=None, version=None):
+        """Record the chair's judgement: the rating, why, who and when. With ``version``
+        (the one the chair's form was opened at), refuse if someone rated since."""
         reason = (reason or "").strip()
         if rag not in RAG_VALUES:
             raise ValidationError({"rag": "Select a rating: Red, Amber, Green, Blue or Not rated"})
         if not reason:
             raise ValidationError({"rag_reason": "Enter the reason for this rating"})
+        self.check_version(version)
         self.rag = rag
         self.rag_reason = reason
         self.rated_by = by
@@ -243,16 +326,14 @@ class Action(models.Model):
         """Each change of timescale, oldest first: (from, to, reason, who, when)."""
         revisions = []
         previous = None
-        for record in self.history.order_by("history_date", "history_id").select_related(
-            "history_user"
-        ):
+        for record in self.history.order_by("history_date", "history_id"):
             if previous is not None and record.timescale != previous.timescale:
                 revisions.append(
                     {
                         "from": previous.timescale,
                         "to": record.timescale,
                         "reason": record.history_change_reason,
-                        "by": record.history_user,
+                        "by": record.history_user_name,
                         "when": record.history_date,
                     }
                 )
@@ -263,9 +344,7 @@ class Action(models.Model):
         """Each change of RAG rating, newest first, with its reason, who and when."""
         changes = []
         previous_rag = None
-        records = self.history.order_by("history_date", "history_id").select_related(
-            "history_user", "rated_by"
-        )
+        records = self.history.order_by("history_date", "history_id").select_related("rated_by")
         for record in records:
             first = previous_rag is None
             if (first and record.rag) or (not first and record.rag != previous_rag):
@@ -275,12 +354,30 @@ class Action(models.Model):
                         "to": Rag.label_for(record.rag),
                         "rag": record.rag,
                         "reason": record.rag_reason,
-                        "by": record.history_user or record.rated_by,
+                        "by": record.history_user_name or person_name(record.rated_by),
                         "when": record.rated_at or record.history_date,
                     }
                 )
             previous_rag = record.rag
         return list(reversed(changes))
+
+    def set_leads(self, pairs, reason):
+        """Make the leads exactly ``pairs`` [(agency, post or None)], in that order."""
+        existing = {(lead.agency_id, lead.post_id): lead for lead in self.leads.all()}
+        wanted = [(agency.pk, post.pk if post else None) for agency, post in pairs]
+        for key, lead in existing.items():
+            if key not in wanted:
+                lead._change_reason = reason
+                lead.delete()
+        for position, (agency_id, post_id) in enumerate(wanted, start=1):
+            lead = existing.get((agency_id, post_id))
+            if lead is None:
+                lead = ActionLead(action=self, agency_id=agency_id, post_id=post_id)
+            elif lead.position == position:
+                continue
+            lead.position = position
+            lead._change_reason = reason
+            lead.save()
 
     @transaction.atomic
     def move_to(self, section, position, reason):
@@ -347,7 +444,7 @@ class ActionLead(models.Model):
         max_length=200, blank=True, help_text="The lead as the source plan wrote it."
     )
 
-    history = HistoricalRecords()
+    history = tracked()
 
     class Meta:
         ordering = ["action", "position", "id"]
@@ -388,7 +485,7 @@ class EvidenceEntryQuerySet(models.QuerySet):
         return self.filter(activity_date__gte=date)
 
 
-class EvidenceEntry(models.Model):
+class EvidenceEntry(Versioned):
     """One dated bullet of an action's current position: what was done, by which
     agency, recorded by whom. Section 1.1 of the CSE plan even rates single bullets."""
 
@@ -417,7 +514,7 @@ class EvidenceEntry(models.Model):
     withdrawn_reason = models.TextField(blank=True)
 
     objects = EvidenceEntryQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = tracked()
 
     class Meta:
         ordering = ["action", models.F("activity_date").asc(nulls_first=True), "recorded_at", "id"]

@@ -5,10 +5,12 @@ Out of the box (no environment) this runs in development mode (DEBUG on) on an S
 ``SECRET_KEY``, ``ALLOWED_HOSTS`` and a ``postgres://`` ``DATABASE_URL``.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
@@ -65,12 +67,20 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "django_filters",
+    "axes",
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
     "agencies",
     "actionplan",
     "reporting",
 ]
 
 MIDDLEWARE = [
+    # First: behind a proxy, the client's address from X-Forwarded-For (only when
+    # TRUSTED_PROXY_COUNT says how many proxies to trust), for everything below.
+    "actionplan.security.ReverseProxyMiddleware",
+    "actionplan.security.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,7 +90,13 @@ MIDDLEWARE = [
     # After authentication, so that every history row knows who made the change.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs a person out 12 hours after they signed in, however active they are (after
+    # the messages, so that the sign-in page can say why).
+    "actionplan.security.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "actionplan.urls"
@@ -127,9 +143,105 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# django-axes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# -- Security (README, "Security") ----------------------------------------------------
+# Production is HTTPS only, behind a reverse proxy that terminates TLS and sets
+# X-Forwarded-Proto. Development (DEBUG on, runserver over plain HTTP) leaves the
+# HTTPS-only settings off so that http://127.0.0.1:8000 works.
+HTTPS_ONLY = not DEBUG
+# The proxy must overwrite X-Forwarded-Proto and gunicorn must be reachable only from
+# the proxy; otherwise a client could claim HTTPS. Without it the redirect loops.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if HTTPS_ONLY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
+# "preload" only consents to the browsers' preload list: nothing changes until the
+# owner of the registrable domain submits it at hstspreload.org (hard to undo, and it
+# covers every subdomain). HSTS_PRELOAD=0 drops the token where the partnership's IT
+# does not want that consent given (check --deploy then warns W021).
+SECURE_HSTS_PRELOAD = HTTPS_ONLY and env_bool("HSTS_PRELOAD", default=True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Cookies: Secure and "__Host-" (no Domain, Path=/) in production; never readable from
+# JavaScript; sent on top-level navigation from other sites (Lax) so that a link in an
+# email opens the page signed in, while cross-site POSTs carry no cookie.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS_ONLY
+SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS_ONLY else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS_ONLY else "csrftoken"
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+
+# Sessions end after 30 minutes without a request (every request pushes the expiry
+# back), 12 hours after signing in whatever happens (SessionLifetimeMiddleware), and
+# when the browser closes. Django gives a new session key at every sign-in.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60
+
+# The largest real form (an action: 5,000 + 5,000 + 2,000 characters, percent-encoded)
+# is about 110 KB; anything over 256 KB is refused with the 400 page. The proxy should
+# refuse large bodies first (client_max_body_size in the nginx example).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
+# Content Security Policy (django-csp 4): everything from this origin, no inline script
+# or style (the templates have none), no plugins, no <base>, never framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
+# Sign-in protection (django-axes 8). Ten failed sign-ins lock the username -- on its
+# own and together with the address -- for 15 minutes; failures count until 15 minutes
+# pass without one, so ten in 5 minutes always lock. While locked even the right
+# password is refused, and tries made then do not extend the lock. Unknown usernames
+# are counted and locked exactly like real ones, so the pages never tell them apart.
+# Not by address alone: a whole agency may share one address. Reset a lock early with
+# `manage.py axes_reset_username USERNAME`.
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_LOCK_OUT_AT_FAILURE = True
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "actionplan.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "actionplan.security.client_ip"
+AXES_ONLY_ADMIN_SITE = False
+AXES_NEVER_LOCKOUT_GET = False
+# Sign-ins and failures go to the product's own audit log (agencies.AuditEvent).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
+# How many reverse proxies in front append to X-Forwarded-For (nginx alone: 1). 0, the
+# default, trusts none and takes the address of whoever connects.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Error reports never carry what people typed: no POST values, no local variables.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "actionplan.security.NoUserDataExceptionReporterFilter"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -160,9 +272,21 @@ STORAGES = {
 SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Board packs are made in the background (reporting/tasks.py): rendering one takes
+# seconds to minutes, too long for a web request. The queue is a database table,
+# worked by one `manage.py db_worker` (django-tasks-db; `make run` starts it).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Logs go to standard error (gunicorn and systemd collect them). Django logs the path of
+# a failed request and the traceback, never the body: what people typed stays out of the
+# logs (tests/security/test_errors.py). gunicorn's access log leaves out query strings
+# (gunicorn.conf.py): a search can hold a name.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint reports every rendering step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

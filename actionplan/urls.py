@@ -1,10 +1,47 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import history_views, structure_views, views
+
+handler403 = "actionplan.history_views.permission_denied"
 
 urlpatterns = [
     path("", views.plan_overview, name="plan_overview"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("plans/<slug:slug>/", views.plan_overview, name="plan_overview_for"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("plans/<slug:slug>/dashboard/", views.dashboard, name="dashboard_for"),
+    path("my-actions/", views.my_actions, name="my_actions"),
+    path("activity/", history_views.activity, name="activity"),
+    path("plans/<slug:slug>/activity/", history_views.activity, name="activity_for"),
+    path("export.csv", history_views.export_plan, {"fmt": "csv"}, name="export_csv"),
+    path("export.xlsx", history_views.export_plan, {"fmt": "xlsx"}, name="export_xlsx"),
+    path("actions/<int:pk>/", views.action_detail, name="action_detail"),
+    path("actions/<int:pk>/history/", history_views.action_history, name="action_history"),
+    path("actions/<int:pk>/rate/", views.rate_action, name="rate_action"),
+    path("actions/<int:pk>/evidence/new/", views.add_evidence, name="add_evidence"),
+    path("actions/<int:pk>/edit/", structure_views.edit_action, name="edit_action"),
+    path("actions/<int:pk>/move/", structure_views.move_action, name="move_action"),
+    path("actions/<int:pk>/remove/", structure_views.remove_action, name="remove_action"),
+    path("evidence/<int:pk>/edit/", views.edit_evidence, name="edit_evidence"),
+    path("evidence/<int:pk>/withdraw/", views.withdraw_evidence, name="withdraw_evidence"),
+    path("sections/<int:pk>/edit/", structure_views.edit_section, name="edit_section"),
+    path("sections/<int:pk>/remove/", structure_views.remove_section, name="remove_section"),
+    path("sections/<int:pk>/actions/new/", structure_views.add_action, name="add_action"),
+    path("manage/audit/", history_views.audit_log, name="audit_log"),
+    path("manage/", include("agencies.urls")),
+    path("packs/", include("reporting.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("admin/", admin.site.urls),
 ]

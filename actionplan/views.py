@@ -1,12 +1,358 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""The plan's pages. Each view's first line is an access helper (actionplan/access.py)."""
 
-from .models import Plan
-from .snapshot import plan_snapshot
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from .access import (
+    get_action_for,
+    get_evidence_for,
+    get_plan_for,
+    require,
+    require_member,
+)
+from .filters import ActionFilter
+from .forms import (
+    NOT_RATED,
+    AsAtForm,
+    EvidenceForm,
+    RateForm,
+    WithdrawForm,
+)
+from .models import Action, EditConflict, EvidenceEntry, Rag, Section
+from .quarters import financial_quarter
+from .snapshot import PlanDidNotExist, SectionRow, end_of_day, plan_snapshot
+
+GET_AND_POST = require_http_methods(["GET", "POST"])
+
+
+def posted(request):
+    """The form data of a POST, even an empty one (``request.POST or None`` would drop it)."""
+    return request.POST if request.method == "POST" else None
 
 
 @login_required
-def plan_overview(request):
-    plan = Plan.objects.select_related("owner").order_by("pk").first()
-    snapshot = plan_snapshot(plan) if plan else None
-    return render(request, "actionplan/plan_overview.html", {"snapshot": snapshot})
+@require_safe
+def plan_overview(request, slug=None):
+    plan = get_plan_for(request, slug)
+    filterset = ActionFilter(request.GET or None, queryset=Action.objects.in_plan(plan), plan=plan)
+    as_at = filterset.as_at_date
+    try:
+        snapshot = plan_snapshot(plan, as_at=as_at)
+    except PlanDidNotExist as error:
+        filterset.form.add_error("as_at", str(error))
+        snapshot, as_at = plan_snapshot(plan), None
+    sections = snapshot.sections
+    if filterset.is_filtered:
+        if as_at:
+            keep = filterset.matches
+        else:
+            matching = set(filterset.qs.values_list("pk", flat=True))
+
+            def keep(action):
+                return action.pk in matching
+
+        sections = [
+            SectionRow(row.section, [a for a in row.actions if keep(a)]) for row in sections
+        ]
+        sections = [row for row in sections if row.actions]
+    return render(
+        request,
+        "actionplan/plan_overview.html",
+        {
+            "plan": snapshot.plan,
+            "snapshot": snapshot,
+            "as_at": as_at,
+            "sections": sections,
+            "filter": filterset,
+            "match_count": sum(len(row.actions) for row in sections),
+            "total_count": len(snapshot.actions),
+        },
+    )
+
+
+@login_required
+@require_safe
+def my_actions(request):
+    viewer = require(request, "is_agency_lead")
+    today = timezone.localdate()
+    quarter = financial_quarter(today)
+    actions = (
+        Action.objects.current()
+        .filter(leads__agency__in=viewer.lead_agency_ids)
+        .distinct()
+        .select_related("section__plan")
+        .annotate(
+            last_evidence=Max(
+                "evidence_entries__activity_date",
+                filter=Q(evidence_entries__withdrawn_at=None),
+            )
+        )
+        .order_by("due_date", "section__number", "position")
+    )
+    rows = [
+        {
+            "action": action,
+            "overdue": action.is_overdue(today),
+            "due_this_quarter": quarter.start <= action.due_date <= quarter.end,
+            "needs_evidence": not action.last_evidence or action.last_evidence < quarter.start,
+        }
+        for action in actions
+    ]
+    return render(
+        request,
+        "actionplan/my_actions.html",
+        {"rows": rows, "agencies": viewer.lead_agencies, "quarter": quarter},
+    )
+
+
+@login_required
+@require_safe
+def dashboard(request, slug=None):
+    plan = get_plan_for(request, slug)
+    today = timezone.localdate()
+    quarter = financial_quarter(today)
+    in_plan = Action.objects.in_plan(plan)
+    counts = {}
+    for row in in_plan.values("section_id", "rag").annotate(n=Count("id")).order_by():
+        counts.setdefault(row["section_id"], {})[row["rag"]] = row["n"]
+    sections = []
+    for section in Section.objects.filter(plan=plan).current():
+        by_rag = counts.get(section.pk, {})
+        total = sum(by_rag.values())
+        segments = [
+            {
+                "rag": rag or NOT_RATED,
+                "label": Rag.label_for(rag),
+                "count": by_rag.get(rag, 0),
+                "percent": round(100 * by_rag.get(rag, 0) / total) if total else 0,
+            }
+            for rag in [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, ""]
+        ]
+        sections.append({"section": section, "segments": segments, "total": total})
+    recent = EvidenceEntry.objects.current().filter(
+        action=OuterRef("pk"), activity_date__gte=quarter.start
+    )
+    return render(
+        request,
+        "actionplan/dashboard.html",
+        {
+            "plan": plan,
+            "today": today,
+            "quarter": quarter,
+            "sections": sections,
+            "totals": _totals(sections),
+            "overdue": in_plan.overdue(today).select_related("section").order_by("due_date"),
+            "no_evidence": in_plan.filter(~Exists(recent)).select_related("section"),
+            "changes": _latest_changes(plan),
+        },
+    )
+
+
+def _totals(sections):
+    totals = {}
+    for row in sections:
+        for segment in row["segments"]:
+            totals[segment["label"]] = totals.get(segment["label"], 0) + segment["count"]
+    return totals
+
+
+def _latest_changes(plan, limit=10):
+    """The latest changes to actions and evidence in the plan, newest first."""
+    action_changes = (
+        Action.history.filter(section__plan=plan)
+        .select_related("section")
+        .order_by("-history_date")[:limit]
+    )
+    evidence_changes = (
+        EvidenceEntry.history.filter(action__section__plan=plan)
+        .select_related("action__section")
+        .order_by("-history_date")[:limit]
+    )
+    changes = [
+        {
+            "when": r.history_date,
+            "who": r.history_user_name,
+            "ref": f"{r.section.number}.{r.position}",
+            "action_id": r.id,
+            "what": {"+": "Action added", "~": "Action changed", "-": "Action removed"}[
+                r.history_type
+            ],
+            "reason": r.history_change_reason,
+        }
+        for r in action_changes
+    ] + [
+        {
+            "when": r.history_date,
+            "who": r.history_user_name,
+            "ref": r.action.ref,
+            "action_id": r.action_id,
+            "what": {"+": "Evidence added", "~": "Evidence changed", "-": "Evidence removed"}[
+                r.history_type
+            ],
+            "reason": r.history_change_reason,
+        }
+        for r in evidence_changes
+    ]
+    return sorted(changes, key=lambda change: change["when"], reverse=True)[:limit]
+
+
+@login_required
+@require_safe
+def action_detail(request, pk):
+    action = get_action_for(request, pk)
+    as_at = AsAtForm.date_from(request.GET)
+    if as_at:
+        return _action_as_at(request, action, as_at)
+    entries = action.evidence_entries.select_related("agency", "recorded_by")
+    return render(
+        request,
+        "actionplan/action_detail.html",
+        {
+            "action": action,
+            "overdue": action.is_overdue(),
+            "entries": entries,
+            "ratings": action.rating_history(),
+            "timescale_revisions": action.timescale_revisions(),
+        },
+    )
+
+
+def _action_as_at(request, action, as_at):
+    """The action page as it stood at the end of ``as_at``: read-only, from history."""
+    try:
+        snapshot = plan_snapshot(action.section.plan, as_at=as_at)
+    except PlanDidNotExist as error:
+        messages.error(request, str(error))
+        return redirect("action_detail", pk=action.pk)
+    then = next((a for a in snapshot.actions if a.pk == action.pk), None)
+    moment = end_of_day(as_at)
+    return render(
+        request,
+        "actionplan/action_as_at.html",
+        {
+            "action": action,
+            "then": then,
+            "as_at": as_at,
+            "ratings": [r for r in action.rating_history() if r["when"] <= moment],
+        },
+    )
+
+
+@login_required
+@GET_AND_POST
+def rate_action(request, pk):
+    action = get_action_for(request, pk, to="rate")
+    form = RateForm(
+        posted(request), initial={"rag": action.rag or NOT_RATED, "version": action.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            action.rate(data["rag"], data["reason"], by=request.user, version=data["version"])
+        except EditConflict as conflict:
+            return conflict_page(request, action, conflict, form, theirs=rating_fields)
+        messages.success(request, f"{action.ref} is now rated {action.rag_label}.")
+        return redirect("action_detail", pk=action.pk)
+    return render(request, "actionplan/rate_action.html", {"action": action, "form": form})
+
+
+@login_required
+@GET_AND_POST
+def add_evidence(request, pk):
+    action = get_action_for(request, pk, to="add_evidence")
+    agencies = require_member(request).leading_agencies_for(action)
+    form = EvidenceForm(posted(request), agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        entry = EvidenceEntry(action=action, recorded_by=request.user, **data)
+        entry._change_reason = "Evidence added"
+        entry.save()
+        messages.success(request, f"Evidence added to {action.ref}.")
+        return redirect("action_detail", pk=action.pk)
+    return render(
+        request,
+        "actionplan/evidence_form.html",
+        {"action": action, "form": form, "editing": False},
+    )
+
+
+@login_required
+@GET_AND_POST
+def edit_evidence(request, pk):
+    entry = get_evidence_for(request, pk, to="edit")
+    action = entry.action
+    agencies = require_member(request).leading_agencies_for(action) or [entry.agency]
+    initial = {
+        "text": entry.text,
+        "activity_date": entry.activity_date,
+        "agency": entry.agency_id,
+        "version": entry.version,
+    }
+    form = EvidenceForm(posted(request), initial=initial, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            with transaction.atomic():
+                entry.check_version(data.pop("version"))
+                for field, value in data.items():
+                    setattr(entry, field, value)
+                entry._change_reason = "Evidence edited"
+                entry.save()
+        except EditConflict as conflict:
+            return conflict_page(request, entry.action, conflict, form, theirs=evidence_fields)
+        messages.success(request, f"Your evidence entry on {action.ref} has been changed.")
+        return redirect("action_detail", pk=action.pk)
+    return render(
+        request,
+        "actionplan/evidence_form.html",
+        {"action": action, "form": form, "editing": True, "entry": entry},
+    )
+
+
+@login_required
+@GET_AND_POST
+def withdraw_evidence(request, pk):
+    entry = get_evidence_for(request, pk, to="withdraw")
+    form = WithdrawForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        entry.withdraw(form.cleaned_data["reason"])
+        messages.success(request, f"Your evidence entry on {entry.action.ref} has been withdrawn.")
+        return redirect("action_detail", pk=entry.action_id)
+    return render(request, "actionplan/withdraw_evidence.html", {"entry": entry, "form": form})
+
+
+def rating_fields(action):
+    return [("Rating", action.rag_label), ("Reason", action.rag_reason)]
+
+
+def evidence_fields(entry):
+    return [
+        ("What was done", entry.text),
+        ("Date of the activity", entry.activity_date),
+        ("Agency", entry.agency),
+    ]
+
+
+def conflict_page(request, action, conflict, form, theirs):
+    """Someone saved first: show their version beside the person's unsaved one (409)."""
+    mine = [
+        (form.fields[name].label or name, form.data.get(name, ""))
+        for name in form.fields
+        if name != "version" and not form.fields[name].widget.is_hidden
+    ]
+    return render(
+        request,
+        "actionplan/conflict.html",
+        {
+            "action": action,
+            "theirs": theirs(conflict.current),
+            "mine": mine,
+            "again": request.path,
+        },
+        status=409,
+    )

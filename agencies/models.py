@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
+
+from actionplan.historical import tracked
 
 
 class AgencyQuerySet(models.QuerySet):
@@ -32,13 +33,17 @@ class Agency(models.Model):
     is_active = models.BooleanField(default=True)
 
     objects = AgencyQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = tracked()
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "agencies and groups"
         constraints = [
-            models.UniqueConstraint(fields=["name"], name="agency_name_unique"),
+            models.UniqueConstraint(
+                fields=["name"],
+                name="agency_name_unique",
+                violation_error_message="There is already an agency or group with this name",
+            ),
             models.CheckConstraint(
                 condition=models.Q(kind__in=["agency", "group"]), name="agency_kind_valid"
             ),
@@ -59,12 +64,16 @@ class Post(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="posts")
     title = models.CharField(max_length=200)
 
-    history = HistoricalRecords()
+    history = tracked()
 
     class Meta:
         ordering = ["agency__name", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["agency", "title"], name="post_title_unique_in_agency"),
+            models.UniqueConstraint(
+                fields=["agency", "title"],
+                name="post_title_unique_in_agency",
+                violation_error_message="This agency already has a post with this title",
+            ),
         ]
 
     def __str__(self):
@@ -98,13 +107,15 @@ class Membership(models.Model):
     )
 
     objects = MembershipQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = tracked()
 
     class Meta:
         ordering = ["agency__name", "role", "user__username"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "agency", "role"], name="membership_unique_role_in_agency"
+                fields=["user", "agency", "role"],
+                name="membership_unique_role_in_agency",
+                violation_error_message="This person already has this role in this agency or group",
             ),
             models.CheckConstraint(
                 condition=models.Q(
@@ -116,3 +127,76 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()}, {self.agency}"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def record(self, event, request=None, user=None, username="", detail=""):
+        """Write one line of the audit log. Never pass evidence text or a password."""
+        user = user or (getattr(request, "user", None) if request is not None else None)
+        signed_in = user is not None and user.is_authenticated
+        return self.create(
+            event=event,
+            user_id=user.pk if signed_in else None,
+            username=(user.get_username() if signed_in else username)[:150],
+            ip_address=client_ip(request) if request is not None else None,
+            detail=detail[:300],
+        )
+
+
+def client_ip(request):
+    """The address Django sees. Behind a proxy, the proxy must set REMOTE_ADDR correctly
+    (see README, Deploying); X-Forwarded-For is not trusted here."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class AuditEvent(models.Model):
+    """A security event: sign-ins, refusals, downloads and exports. Append-only.
+
+    Not a second audit trail of the plan (that is the history tables): this records
+    who looked at or took data out, and who tried to get in."""
+
+    class Event(models.TextChoices):
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        LOCKOUT = "lockout", "Locked out"
+        SIGN_OUT = "sign_out", "Signed out"
+        REFUSED = "refused", "Permission refused"
+        PACK_DOWNLOAD = "pack_download", "Board pack downloaded"
+        EXPORT = "export", "Plan exported"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    event = models.CharField(max_length=20, choices=Event.choices)
+    # A plain id and the name as typed or held at the time: the log outlives the user row.
+    user_id = models.IntegerField(null=True, blank=True, db_index=True)
+    username = models.CharField(max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    event__in=[
+                        "sign_in",
+                        "sign_in_failed",
+                        "lockout",
+                        "sign_out",
+                        "refused",
+                        "pack_download",
+                        "export",
+                    ]
+                ),
+                name="audit_event_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_event_display()} {self.username}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("The audit log is append-only.")
+        super().save(*args, **kwargs)

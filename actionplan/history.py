@@ -1,0 +1,381 @@
+"""Readable change history: who (and their agency at the time), when, what, why.
+
+The plan's history lives in django-simple-history's tables. This module turns the
+records of actions, their leads, evidence entries and sections into *changes*:
+field-level "old → new" in the plan's words (lead names, not ids; dates written the
+British way; long text as a word diff), newest first.
+
+One code path serves the action's history page and the plan's activity feed. The
+rows to show are chosen by one UNION query across the history tables, ordered and
+paginated in the database; then each page is read with a fixed number of queries,
+however many changes it shows.
+"""
+
+import datetime
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
+
+from agencies.models import Agency, Membership, Post
+
+from .models import Action, ActionLead, EvidenceEntry, Rag, Section
+from .snapshot import end_of_day
+
+KINDS = {
+    "rating": "Rating",
+    "timescale": "Timescale",
+    "action": "Action wording or place",
+    "lead": "Leads",
+    "evidence": "Evidence",
+    "section": "Sections",
+}
+LONG_TEXT = 80  # characters; longer text changes are shown as a word diff
+
+ACTION_FIELDS = [
+    ("text", "Action"),
+    ("outcomes", "Anticipated outcomes"),
+    ("section_id", "Section"),
+    ("position", "Position"),
+    ("timescale", "Timescale"),
+    ("due_date", "Target date"),
+    ("rag", "RAG rating"),
+    ("rag_reason", "Reason for the rating"),
+    ("removed_at", "Removed"),
+]
+EVIDENCE_FIELDS = [
+    ("text", "Evidence"),
+    ("activity_date", "Date of the activity"),
+    ("agency_id", "Agency"),
+    ("rag", "RAG word"),
+    ("withdrawn_at", "Withdrawn"),
+    ("withdrawn_reason", "Reason for withdrawing"),
+]
+SECTION_FIELDS = [
+    ("number", "Number"),
+    ("title", "Title"),
+    ("purpose", "Purpose statement"),
+    ("removed_at", "Removed"),
+]
+LEAD_FIELDS = [("agency_id", "Agency"), ("post_id", "Post"), ("position", "Order")]
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+    diff: list = field(default_factory=list)  # [(op, words)] for long text
+
+
+@dataclass
+class Change:
+    when: datetime.datetime
+    kind: str
+    summary: str
+    who: str
+    who_agencies: list
+    reason: str
+    action_id: int | None
+    ref: str
+    fields: list
+
+
+# -- choosing the rows: one UNION query, ordered and sliced in the database ----------
+
+
+def _previous(history_model, column):
+    """The value of ``column`` in the record before this one, as a subquery."""
+    return Subquery(
+        history_model.objects.filter(id=OuterRef("id"))
+        .filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+        )
+        .order_by("-history_date", "-history_id")
+        .values(column)[:1]
+    )
+
+
+def _keys(queryset, kind):
+    # No ORDER BY inside a UNION's parts: the union is ordered as a whole.
+    return (
+        queryset.order_by()
+        .annotate(
+            kind=Value(kind, output_field=CharField()),
+        )
+        .values("kind", "history_id", "history_date")
+    )
+
+
+def _action_kind_querysets(actions, kinds):
+    """Action records split into rating, timescale and other changes."""
+    history = Action.history.model
+    annotated = actions.annotate(
+        prev_rag=_previous(history, "rag"), prev_timescale=_previous(history, "timescale")
+    )
+    # A new action is an "action" change; after that, a change of rating or timescale
+    # is filed under that kind (one record may carry both: it is filed as a rating).
+    rating = Q(history_type="~") & ~Q(rag=F("prev_rag"))
+    timescale = Q(history_type="~") & ~Q(timescale=F("prev_timescale")) & ~rating
+    selected = []
+    if "rating" in kinds:
+        selected.append(_keys(annotated.filter(rating), "rating"))
+    if "timescale" in kinds:
+        selected.append(_keys(annotated.filter(timescale), "timescale"))
+    if "action" in kinds:
+        selected.append(_keys(annotated.exclude(rating).exclude(timescale), "action"))
+    return selected
+
+
+def change_keys(
+    plan, *, action=None, kinds=None, user_ids=None, section=None, start=None, end=None
+):
+    """The (kind, history_id, history_date) rows to show, newest first, as one queryset."""
+    kinds = set(kinds or KINDS)
+
+    def narrowed(queryset, section_path, action_path):
+        if action is not None:
+            queryset = queryset.filter(**{action_path: action.pk})
+        if section is not None:
+            queryset = queryset.filter(**{section_path: section.pk})
+        if user_ids is not None:
+            queryset = queryset.filter(history_user_id__in=user_ids)
+        if start is not None:
+            queryset = queryset.filter(history_date__gte=start)
+        if end is not None:
+            queryset = queryset.filter(history_date__lte=end)
+        return queryset
+
+    parts = _action_kind_querysets(
+        narrowed(Action.history.filter(section__plan=plan), "section_id", "id"), kinds
+    )
+    if "lead" in kinds:
+        leads = ActionLead.history.filter(action__section__plan=plan)
+        parts.append(_keys(narrowed(leads, "action__section_id", "action_id"), "lead"))
+    if "evidence" in kinds:
+        entries = EvidenceEntry.history.filter(action__section__plan=plan)
+        parts.append(_keys(narrowed(entries, "action__section_id", "action_id"), "evidence"))
+    if "section" in kinds and action is None:
+        sections = narrowed(Section.history.filter(plan=plan), "id", "id")
+        parts.append(_keys(sections, "section"))
+    if not parts:
+        return Action.history.none().values("history_id")
+    first, *rest = parts
+    return first.union(*rest, all=True).order_by("-history_date", "-history_id")
+
+
+# -- reading a page of rows: a fixed number of queries -------------------------------
+
+
+MODELS = {
+    "rating": Action,
+    "timescale": Action,
+    "action": Action,
+    "lead": ActionLead,
+    "evidence": EvidenceEntry,
+    "section": Section,
+}
+
+
+def _records_with_previous(model, history_ids):
+    """The records with these ids, and the record before each (two queries)."""
+    history = model.history.model
+    records = list(
+        history.objects.filter(history_id__in=history_ids).annotate(
+            prev_history_id=_previous(history, "history_id")
+        )
+    )
+    previous_ids = [r.prev_history_id for r in records if r.prev_history_id]
+    previous = {p.history_id: p for p in history.objects.filter(history_id__in=previous_ids)}
+    for record in records:
+        record.previous = previous.get(record.prev_history_id)
+    return {r.history_id: r for r in records}
+
+
+class Names:
+    """Ids to the plan's words: agencies, posts, sections, action refs, people's agencies."""
+
+    def __init__(self, plan, records):
+        self.agencies = {a.pk: a.name for a in Agency.objects.all()}
+        self.posts = {p.pk: p.title for p in Post.objects.all()}
+        self.sections = {s.pk: s for s in Section.objects.filter(plan=plan)}
+        action_ids = {r.action_id for r in records if hasattr(r, "action_id")}
+        action_ids |= {r.id for r in records if isinstance(r, Action.history.model)}
+        self.actions = {
+            a.pk: a for a in Action.objects.filter(pk__in=action_ids).select_related("section")
+        }
+        user_ids = {r.history_user_id for r in records if r.history_user_id}
+        self.memberships = defaultdict(list)
+        for record in Membership.history.filter(user_id__in=user_ids).order_by(
+            "history_date", "history_id"
+        ):
+            self.memberships[record.user_id].append(record)
+
+    def agencies_of(self, user_id, when):
+        """The agencies a person belonged to at that moment, rebuilt from history."""
+        current = {}
+        for record in self.memberships.get(user_id, []):
+            if record.history_date > when:
+                break
+            if record.history_type == "-":
+                current.pop(record.id, None)
+            else:
+                current[record.id] = record.agency_id
+        return sorted({self.agencies.get(agency_id, "") for agency_id in current.values()})
+
+    def value(self, column, value):
+        if value is None or value == "":
+            return "–"
+        if column == "agency_id":
+            return self.agencies.get(value, f"agency {value}")
+        if column == "post_id":
+            return self.posts.get(value, f"post {value}")
+        if column == "section_id":
+            section = self.sections.get(value)
+            return f"{section.number}. {section.title}" if section else f"section {value}"
+        if column == "rag":
+            return Rag.label_for(value)
+        if isinstance(value, datetime.datetime):
+            return f"{value:%-d %B %Y, %H:%M}"
+        if isinstance(value, datetime.date):
+            return f"{value:%-d %B %Y}"
+        return str(value)
+
+    def ref(self, action_id, record=None):
+        if record is not None and isinstance(record, Action.history.model):
+            section = self.sections.get(record.section_id)
+            return f"{section.number}.{record.position}" if section else "?"
+        action = self.actions.get(action_id)
+        return action.ref if action else "?"
+
+
+def word_diff(old, new):
+    """[(op, words)]: op is "equal", "delete" or "insert"."""
+    old_words, new_words = old.split(), new.split()
+    segments = []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            segments.append(("equal", " ".join(old_words[a1:a2])))
+            continue
+        if op in ("delete", "replace"):
+            segments.append(("delete", " ".join(old_words[a1:a2])))
+        if op in ("insert", "replace"):
+            segments.append(("insert", " ".join(new_words[b1:b2])))
+    return segments
+
+
+def _field_changes(record, columns, names):
+    previous = record.previous
+    changes = []
+    for column, label in columns:
+        new = getattr(record, column, None)
+        old = getattr(previous, column, None) if previous is not None else None
+        if previous is not None and old == new:
+            continue
+        if previous is None and new in (None, ""):
+            continue
+        old_text, new_text = names.value(column, old), names.value(column, new)
+        diff = []
+        if (
+            isinstance(new, str)
+            and previous is not None
+            and max(len(old or ""), len(new)) > LONG_TEXT
+        ):
+            diff = word_diff(old or "", new)
+        changes.append(FieldChange(label=label, old=old_text, new=new_text, diff=diff))
+    return changes
+
+
+def _summary(kind, record, names):
+    created, deleted = record.history_type == "+", record.history_type == "-"
+    if kind == "evidence":
+        if created:
+            return "Evidence added"
+        if deleted:
+            return "Evidence deleted"
+        if record.withdrawn_at and not (record.previous and record.previous.withdrawn_at):
+            return "Evidence withdrawn"
+        return "Evidence changed"
+    if kind == "lead":
+        label = names.value("agency_id", record.agency_id)
+        if record.post_id:
+            label = f"{names.value('post_id', record.post_id)}, {label}"
+        return (
+            f"Lead added: {label}"
+            if created
+            else (f"Lead removed: {label}" if deleted else f"Lead changed: {label}")
+        )
+    if kind == "section":
+        return "Section added" if created else ("Section deleted" if deleted else "Section changed")
+    if kind == "rating":
+        return f"Rated {Rag.label_for(record.rag)}"
+    if kind == "timescale":
+        return f"Timescale revised to {record.timescale}"
+    if created:
+        return "Action added"
+    if deleted:
+        return "Action deleted"
+    if record.removed_at and not (record.previous and record.previous.removed_at):
+        return "Action removed"
+    previous = record.previous
+    if previous and (previous.section_id, previous.position) != (
+        record.section_id,
+        record.position,
+    ):
+        return f"Moved from {names.ref(None, previous)} to {names.ref(None, record)}"
+    return "Action changed"
+
+
+COLUMNS = {
+    "rating": ACTION_FIELDS,
+    "timescale": ACTION_FIELDS,
+    "action": ACTION_FIELDS,
+    "lead": LEAD_FIELDS,
+    "evidence": EVIDENCE_FIELDS,
+    "section": SECTION_FIELDS,
+}
+
+
+def read_changes(plan, rows):
+    """Turn a page of change_keys() rows into Change objects, in the same order."""
+    wanted = defaultdict(list)
+    for row in rows:
+        wanted[MODELS[row["kind"]]].append(row["history_id"])
+    records = {model: _records_with_previous(model, ids) for model, ids in wanted.items()}
+    names = Names(plan, [r for by_id in records.values() for r in by_id.values()])
+    changes = []
+    for row in rows:
+        record = records[MODELS[row["kind"]]][row["history_id"]]
+        kind = row["kind"]
+        if kind in ("rating", "timescale", "action"):
+            action_id, ref = record.id, names.ref(None, record)
+        elif kind == "section":
+            action_id, ref = None, f"Section {record.number}"
+        else:
+            action_id, ref = record.action_id, names.ref(record.action_id)
+        changes.append(
+            Change(
+                when=record.history_date,
+                kind=kind,
+                summary=_summary(kind, record, names),
+                who=record.history_user_name or "System",
+                who_agencies=names.agencies_of(record.history_user_id, record.history_date)
+                if record.history_user_id
+                else [],
+                reason=record.history_change_reason or "",
+                action_id=action_id,
+                ref=ref,
+                fields=_field_changes(record, COLUMNS[kind], names),
+            )
+        )
+    return changes
+
+
+def date_range(start_date, end_date):
+    """Aware datetimes for a day range in Europe/London (either may be None)."""
+    start = end_of_day(start_date - datetime.timedelta(days=1)) if start_date else None
+    end = end_of_day(end_date) if end_date else None
+    return start, end

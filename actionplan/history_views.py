@@ -1,0 +1,184 @@
+"""History you can trust: an action's changes, the plan's activity feed, exports and
+the audit log. Each view's first line is an access helper (actionplan/access.py)."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from agencies.models import Agency, AuditEvent, Membership
+from reporting.exports import write_csv, write_xlsx
+
+from .access import get_action_for, get_plan_for, require, viewer_for
+from .forms import AsAtForm
+from .history import KINDS, change_keys, date_range, read_changes
+from .models import Section
+from .snapshot import PlanDidNotExist, plan_snapshot
+
+PAGE_SIZE = 50
+
+
+class ChangeFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of change", choices=[("", "Every kind"), *KINDS.items()], required=False
+    )
+    person = forms.ModelChoiceField(
+        label="Changed by",
+        queryset=get_user_model().objects.order_by("last_name", "first_name", "username"),
+        required=False,
+        empty_label="Anyone",
+    )
+    agency = forms.ModelChoiceField(
+        label="Agency of the person",
+        queryset=Agency.objects.all(),
+        required=False,
+        empty_label="Any agency",
+    )
+    section = forms.ModelChoiceField(
+        label="Section", queryset=Section.objects.none(), required=False, empty_label="Any section"
+    )
+    start = forms.DateField(
+        label="From",
+        required=False,
+        error_messages={"invalid": "From must be a real date, like 1/7/2015"},
+    )
+    end = forms.DateField(
+        label="To",
+        required=False,
+        error_messages={"invalid": "To must be a real date, like 30/9/2015"},
+    )
+
+    def __init__(self, *args, plan, for_action=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["section"].queryset = Section.objects.filter(plan=plan)
+        if for_action:
+            for name in ("person", "agency", "section", "start", "end"):
+                del self.fields[name]
+            self.fields["kind"].choices = [
+                choice for choice in self.fields["kind"].choices if choice[0] != "section"
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", "To must be the same as or after From")
+        return cleaned
+
+    def key_filters(self):
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        filters = {"kinds": [data["kind"]] if data.get("kind") else None}
+        if "section" in data:
+            filters["section"] = data.get("section")
+            filters["start"], filters["end"] = date_range(data.get("start"), data.get("end"))
+            user_ids = None
+            if data.get("person"):
+                user_ids = {data["person"].pk}
+            if data.get("agency"):
+                members = set(
+                    Membership.history.filter(agency=data["agency"]).values_list(
+                        "user_id", flat=True
+                    )
+                )
+                user_ids = members if user_ids is None else user_ids & members
+            filters["user_ids"] = user_ids
+        return filters
+
+
+def _page(request, plan, keys):
+    page = Paginator(keys, PAGE_SIZE).get_page(request.GET.get("page"))
+    return page, read_changes(plan, list(page.object_list))
+
+
+@login_required
+@require_safe
+def action_history(request, pk):
+    action = get_action_for(request, pk)
+    plan = action.section.plan
+    form = ChangeFilterForm(request.GET or None, plan=plan, for_action=True)
+    page, changes = _page(request, plan, change_keys(plan, action=action, **form.key_filters()))
+    return render(
+        request,
+        "actionplan/action_history.html",
+        {"action": action, "form": form, "page": page, "changes": changes},
+    )
+
+
+@login_required
+@require_safe
+def activity(request, slug=None):
+    plan = get_plan_for(request, slug)
+    form = ChangeFilterForm(request.GET or None, plan=plan)
+    page, changes = _page(request, plan, change_keys(plan, **form.key_filters()))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "actionplan/activity.html",
+        {
+            "plan": plan,
+            "form": form,
+            "page": page,
+            "changes": changes,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_safe
+def export_plan(request, fmt, slug=None):
+    """The plan (now, or ?as_at=YYYY-MM-DD) as CSV or XLSX. Every export is audited."""
+    plan = get_plan_for(request, slug)
+    as_at = AsAtForm.date_from(request.GET)
+    try:
+        snapshot = plan_snapshot(plan, as_at=as_at)
+    except PlanDidNotExist:
+        snapshot, as_at = plan_snapshot(plan), None
+    stamp = (as_at or timezone.localdate()).isoformat()
+    filename = f"{plan.slug}-{stamp}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        write_csv(snapshot, response)
+    else:
+        response = HttpResponse(
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        write_xlsx(snapshot, response)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    AuditEvent.objects.record(
+        AuditEvent.Event.EXPORT, request, detail=f"{plan.slug} {fmt} as at {stamp}"
+    )
+    return response
+
+
+class AuditFilterForm(forms.Form):
+    event = forms.ChoiceField(
+        label="Event", choices=[("", "Every event"), *AuditEvent.Event.choices], required=False
+    )
+
+
+@login_required
+@require_safe
+def audit_log(request):
+    require(request, "may_read_audit_log")
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.all()
+    if form.is_valid() and form.cleaned_data["event"]:
+        events = events.filter(event=form.cleaned_data["event"])
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "actionplan/audit_log.html", {"form": form, "page": page})
+
+
+def permission_denied(request, exception=None):
+    """The friendly 403 page; every refusal is written to the audit log."""
+    AuditEvent.objects.record(AuditEvent.Event.REFUSED, request, detail=request.path)
+    viewer_for(request)  # the template's navigation asks what the person may do
+    return render(request, "403.html", status=403)

@@ -1,0 +1,178 @@
+"""Security plumbing that Django and its add-ons leave to the project.
+
+- ``ReverseProxyMiddleware``: behind a reverse proxy, the client's address from
+  X-Forwarded-For -- only as many hops as ``TRUSTED_PROXY_COUNT`` says to trust;
+- ``SecurityHeadersMiddleware``: the headers Django does not send itself, and no caching
+  of pages shown to a signed-in person (the plan is OFFICIAL-SENSITIVE);
+- ``SessionLifetimeMiddleware``: signs a person out 12 hours after they signed in, however
+  active they have been (the 30-minute idle limit is Django's own session expiry);
+- ``lockout_response`` and ``client_ip`` for django-axes;
+- ``NoUserDataExceptionReporterFilter``: error reports without what people typed.
+
+The settings that go with these are in ``actionplan/settings.py`` ("Security") and the
+reasons in the README's "Security" section.
+"""
+
+import ipaddress
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.views.debug import SafeExceptionReporterFilter
+
+# Browser features the service never uses, switched off for every page.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+SIGNED_IN_AT = "signed_in_at"
+
+
+# -- the client's address ------------------------------------------------------------
+
+
+def forwarded_client(header, trusted_proxies):
+    """The client address in an X-Forwarded-For ``header`` when ``trusted_proxies``
+    proxies each appended the address they saw: the entry that many places from the
+    right. Entries further left were written by the client and prove nothing."""
+    entries = [entry.strip() for entry in header.split(",") if entry.strip()]
+    if trusted_proxies < 1 or len(entries) < trusted_proxies:
+        return None
+    candidate = entries[-trusted_proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
+
+
+class ReverseProxyMiddleware:
+    """Sets REMOTE_ADDR to the real client's address when the service runs behind
+    ``TRUSTED_PROXY_COUNT`` reverse proxies, so that sign-in protection and the audit
+    log see people, not the proxy. With the default 0, X-Forwarded-For is ignored."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.trusted_proxies = settings.TRUSTED_PROXY_COUNT
+
+    def __call__(self, request):
+        if self.trusted_proxies:
+            header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+            address = forwarded_client(header, self.trusted_proxies)
+            if address:
+                request.META["REMOTE_ADDR"] = address
+        return self.get_response(request)
+
+
+def client_ip(request):
+    """The address django-axes locks on (``AXES_CLIENT_IP_CALLABLE``): REMOTE_ADDR, as
+    ``ReverseProxyMiddleware`` left it."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+# -- headers ---------------------------------------------------------------------------
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy and Cross-Origin-Resource-Policy on every response (static
+    files included: this sits above WhiteNoise), and no caching of any page served to a
+    signed-in person, so the browser's back button after signing out, or a shared
+    computer's cache, shows nothing of the plan."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # A request refused before AuthenticationMiddleware runs (a Host header not in
+        # ALLOWED_HOSTS) still gets the 400 page: its context processors ask who is
+        # signed in, and the answer is nobody.
+        request.user = AnonymousUser()
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if request.user.is_authenticated and "Cache-Control" not in response:
+            add_never_cache_headers(response)
+        return response
+
+
+# -- sessions --------------------------------------------------------------------------
+
+
+@receiver(user_logged_in, dispatch_uid="actionplan.security.signed_in_at")
+def _remember_when_they_signed_in(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT] = int(time.time())
+
+
+class SessionLifetimeMiddleware:
+    """Signs a person out ``SESSION_ABSOLUTE_TIMEOUT`` seconds after they signed in.
+
+    The sign-in time is stored in the session when they sign in; a session that predates
+    this middleware gets the time of its first request. Goes after the message
+    middleware, so that the sign-in page can say why."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            signed_in_at = request.session.setdefault(SIGNED_IN_AT, now)
+            if now - signed_in_at >= settings.SESSION_ABSOLUTE_TIMEOUT:
+                logout(request)
+                hours = settings.SESSION_ABSOLUTE_TIMEOUT // 3600
+                messages.info(
+                    request,
+                    f"You have been signed out because you signed in more than {hours} hours "
+                    "ago. Sign in again to carry on.",
+                )
+        return self.get_response(request)
+
+
+# -- sign-in lockout (django-axes) -----------------------------------------------------
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The sign-in page again, with a message saying the sign-in is locked and for how
+    long (``AXES_LOCKOUT_CALLABLE``). The same page whether or not the username exists
+    and whether or not the password was right; status 429 Too Many Requests."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    form = AuthenticationForm(request, initial={"username": str(username)[:150]})
+    context = {
+        "form": form,
+        "locked_out": True,
+        "lockout_minutes": minutes,
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+    }
+    return render(request, "registration/login.html", context, status=429)
+
+
+# -- error reports ---------------------------------------------------------------------
+
+
+class NoUserDataExceptionReporterFilter(SafeExceptionReporterFilter):
+    """With DEBUG off, an error report (an email to ADMINS, if ever set up) shows no POST
+    values and no local variables: evidence text, reasons and passwords stay out of it.
+    The traceback's code lines and the exception are kept."""
+
+    def get_post_parameters(self, request):
+        if request is None or not self.is_active(request):
+            return super().get_post_parameters(request)
+        try:
+            keys = list(request.POST)
+        except Exception:  # an unreadable or oversized body
+            return {}
+        return {key: self.cleansed_substitute for key in keys}
+
+    def get_traceback_frame_variables(self, request, tb_frame):
+        if not self.is_active(request):
+            return super().get_traceback_frame_variables(request, tb_frame)
+        return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]

@@ -1,0 +1,114 @@
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.utils.text import slugify
+
+from .models import Agency, Membership, Post
+
+
+class AgencyForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = ["name", "kind", "also_known_as", "is_active"]
+        labels = {"kind": "Type", "is_active": "Active"}
+        widgets = {"kind": forms.RadioSelect}
+        error_messages = {
+            "name": {
+                "required": "Enter the name of the agency or group",
+                "unique": "There is already an agency or group with this name",
+            },
+        }
+
+    def save(self, commit=True):
+        agency = super().save(commit=False)
+        if not agency.slug:
+            base = slugify(agency.name)[:70] or "agency"
+            slug, n = base, 2
+            while Agency.objects.filter(slug=slug).exists():
+                slug, n = f"{base}-{n}", n + 1
+            agency.slug = slug
+        return agency
+
+
+class PostForm(forms.ModelForm):
+    class Meta:
+        model = Post
+        fields = ["agency", "title"]
+        labels = {"title": "Post or team"}
+        error_messages = {"title": {"required": "Enter the post or team"}}
+
+
+class PersonForm(forms.ModelForm):
+    """A person who signs in. The business manager sets a first password and tells them."""
+
+    password = forms.CharField(
+        label="First password",
+        widget=forms.PasswordInput(render_value=False),
+        help_text="At least 12 characters. Ask them to change it when they first sign in.",
+        error_messages={"required": "Enter a first password"},
+    )
+
+    class Meta:
+        model = get_user_model()
+        fields = ["username", "first_name", "last_name", "email"]
+        error_messages = {
+            "username": {
+                "required": "Enter a username",
+                "unique": "Someone already has this username",
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].required = True
+        self.fields["first_name"].error_messages["required"] = "Enter their first name"
+        self.fields["last_name"].required = True
+        self.fields["last_name"].error_messages["required"] = "Enter their last name"
+        if self.instance.pk:
+            del self.fields["password"]
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        password_validation.validate_password(password, self.instance)
+        return password
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        if "password" in self.cleaned_data:
+            user.set_password(self.cleaned_data["password"])
+        if commit:
+            user.save()
+        return user
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["user", "agency", "role", "post"]
+        labels = {"user": "Person", "agency": "Agency or group", "post": "Post (optional)"}
+        widgets = {"role": forms.RadioSelect}
+        error_messages = {
+            "user": {"required": "Select the person"},
+            "agency": {"required": "Select the agency or group"},
+            "role": {"required": "Select the role"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = get_user_model().objects.filter(is_active=True)
+        self.fields["agency"].queryset = Agency.objects.filter(is_active=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        post, agency = cleaned.get("post"), cleaned.get("agency")
+        if post and agency and post.agency_id != agency.pk:
+            self.add_error("post", "Select a post within the chosen agency or group")
+        return cleaned
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason"},
+    )

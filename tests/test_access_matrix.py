@@ -1,0 +1,339 @@
+"""Every URL pattern × every role × GET/POST → the expected status.
+
+"login" means the anonymous visitor is sent to sign in; "ok" is 200; "done" is the
+redirect after a successful POST; 403 is an action the person may not take; 405 a
+method the page does not accept. A test at the end checks that every URL pattern of
+the project (bar the Django admin, tested on its own) appears here.
+"""
+
+import datetime
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from actionplan.models import EvidenceEntry, Section
+from agencies.models import Agency, Membership
+from reporting.models import BoardPack, PackJob
+
+ROLES = ["anonymous", "board_member", "chair", "awaken_lead", "police_lead", "manager"]
+EVERY_MEMBER = {role: "ok" for role in ROLES[1:]}
+
+
+def only(allowed, granted="ok", refused=403):
+    """`allowed` roles get `granted`; other members `refused`; anonymous must sign in."""
+    return {role: (granted if role in allowed else refused) for role in ROLES[1:]}
+
+
+@pytest.fixture
+def world(plan, get_action, chair, awaken_lead, police_lead, manager, board_member):
+    """The objects the URLs point at. 3.1 is led by Awaken only."""
+    action = get_action("3.1")
+    entry = EvidenceEntry(
+        action=action,
+        text="Consultation with young people completed",
+        activity_date=datetime.date(2015, 6, 1),
+        agency=Agency.objects.get(slug="awaken"),
+        recorded_by=awaken_lead,
+    )
+    entry._change_reason = "Evidence added"
+    entry.save()
+    empty_section = Section(plan=plan, number=8, title="Spare")
+    empty_section._change_reason = "Test"
+    empty_section.save()
+    return {
+        "action": action,
+        "entry": entry,
+        "empty_section": empty_section,
+        "section": action.section,
+        "plan": plan,
+        "agency": Agency.objects.get(slug="trading-standards"),
+        "person": board_member,
+        "membership": Membership.objects.get(user=board_member),
+        "users": {
+            "chair": chair,
+            "awaken_lead": awaken_lead,
+            "police_lead": police_lead,
+            "manager": manager,
+            "board_member": board_member,
+        },
+    }
+
+
+def post_data(name, world):
+    awaken = Agency.objects.get(slug="awaken")
+    return {
+        "rate_action": {"rag": "red", "reason": "No progress since the last meeting"},
+        "add_evidence": {"text": "New", "activity_date": "01/06/2015", "agency": awaken.pk},
+        "edit_evidence": {"text": "Edited", "activity_date": "01/06/2015", "agency": awaken.pk},
+        "withdraw_evidence": {"reason": "Recorded against the wrong action"},
+        "remove_action": {"reason": "Merged into 3.2"},
+        "remove_section": {"reason": "Not needed"},
+        "edit_action": {
+            "text": "Reworded",
+            "outcomes": "",
+            "leads": [f"agency:{awaken.pk}"],
+            "timescale": "Sept 2015",
+        },
+        "move_action": {"section": world["section"].pk, "position": 2, "reason": "Reordered"},
+        "add_action": {
+            "text": "New action",
+            "leads": [f"agency:{awaken.pk}"],
+            "timescale": "Dec 2016",
+        },
+        "edit_section": {"title": "Protect", "purpose": "", "reason": "Shorter title"},
+        "agency_new": {"name": "Health Visiting", "kind": "agency"},
+        "agency_edit": {"name": "Trading Standards", "kind": "agency", "is_active": "on"},
+        "post_new": {"agency": awaken.pk, "title": "Team Manager"},
+        "person_new": {
+            "username": "new.person",
+            "first_name": "New",
+            "last_name": "Person",
+            "password": "a long enough passphrase",
+        },
+        "person_edit": {"username": "board.member", "first_name": "Bo", "last_name": "Member"},
+        "person_deactivate": {},
+        "membership_new": {
+            "user": world["users"]["police_lead"].pk,
+            "agency": awaken.pk,
+            "role": "agency_lead",
+        },
+        "membership_remove": {"reason": "Left the board"},
+        "password_change": {
+            "old_password": "wrong",
+            "new_password1": "x",
+            "new_password2": "y",
+        },
+    }.get(name, {})
+
+
+def issued_pack(world):
+    """The plan's pack as at 30 September 2015 (one a date: made once, then found)."""
+    as_at = datetime.date(2015, 9, 30)
+    found = BoardPack.objects.of_plan(world["plan"]).filter(as_at=as_at).first()
+    if found:
+        return found
+    pack = BoardPack(
+        plan=world["plan"],
+        period_label="Quarter 2, 2015/16",
+        as_at=as_at,
+        since_date=datetime.date(2015, 6, 30),
+        issued_by_name="Manager Tester",
+        pdf=b"%PDF-1.7 test",
+    )
+    pack.save()
+    return pack
+
+
+def draft_made(world):
+    job = PackJob(
+        plan=world["plan"],
+        kind="draft",
+        as_at=datetime.date.today(),
+        requested_by=world["users"]["manager"],
+        status="done",
+        pdf=b"%PDF-1.7 test",
+    )
+    job._change_reason = "Test"
+    job.save()
+    return job
+
+
+# name: (url kwargs from the world, GET expectations, POST expectations)
+MATRIX = {
+    "plan_overview": ({}, EVERY_MEMBER, {r: 405 for r in ROLES[1:]}),
+    "plan_overview_for": (
+        {"slug": lambda w: w["plan"].slug},
+        EVERY_MEMBER,
+        {r: 405 for r in ROLES[1:]},
+    ),
+    "dashboard": ({}, EVERY_MEMBER, {r: 405 for r in ROLES[1:]}),
+    "dashboard_for": (
+        {"slug": lambda w: w["plan"].slug},
+        EVERY_MEMBER,
+        {r: 405 for r in ROLES[1:]},
+    ),
+    "my_actions": ({}, only({"awaken_lead", "police_lead"}), {r: 405 for r in ROLES[1:]}),
+    "action_detail": (
+        {"pk": lambda w: w["action"].pk},
+        EVERY_MEMBER,
+        {r: 405 for r in ROLES[1:]},
+    ),
+    "action_history": (
+        {"pk": lambda w: w["action"].pk},
+        EVERY_MEMBER,
+        {r: 405 for r in ROLES[1:]},
+    ),
+    "activity": ({}, EVERY_MEMBER, {r: 405 for r in ROLES[1:]}),
+    "activity_for": (
+        {"slug": lambda w: w["plan"].slug},
+        EVERY_MEMBER,
+        {r: 405 for r in ROLES[1:]},
+    ),
+    "export_csv": ({}, EVERY_MEMBER, {r: 405 for r in ROLES[1:]}),
+    "export_xlsx": ({}, EVERY_MEMBER, {r: 405 for r in ROLES[1:]}),
+    "audit_log": ({}, only({"manager"}), {r: 405 for r in ROLES[1:]}),
+    "remove_action": (
+        {"pk": lambda w: w["action"].pk},
+        only({"manager"}),
+        only({"manager"}, granted="done"),
+    ),
+    "remove_section": (
+        {"pk": lambda w: w["empty_section"].pk},
+        only({"manager"}),
+        only({"manager"}, granted="done"),
+    ),
+    "rate_action": (
+        {"pk": lambda w: w["action"].pk},
+        only({"chair"}),
+        only({"chair"}, granted="done"),
+    ),
+    "add_evidence": (
+        {"pk": lambda w: w["action"].pk},
+        only({"awaken_lead"}),
+        only({"awaken_lead"}, granted="done"),
+    ),
+    "edit_evidence": (
+        {"pk": lambda w: w["entry"].pk},
+        only({"awaken_lead"}),
+        only({"awaken_lead"}, granted="done"),
+    ),
+    "withdraw_evidence": (
+        {"pk": lambda w: w["entry"].pk},
+        only({"awaken_lead"}),
+        only({"awaken_lead"}, granted="done"),
+    ),
+    "edit_action": (
+        {"pk": lambda w: w["action"].pk},
+        only({"manager"}),
+        only({"manager"}, granted="done"),
+    ),
+    "move_action": (
+        {"pk": lambda w: w["action"].pk},
+        only({"manager"}),
+        only({"manager"}, granted="done"),
+    ),
+    "add_action": (
+        {"pk": lambda w: w["section"].pk},
+        only({"manager"}),
+        only({"manager"}, granted="done"),
+    ),
+    "edit_section": (
+        {"pk": lambda w: w["section"].pk},
+        only({"manager"}),
+        only({"manager"}, granted="done"),
+    ),
+    "manage": ({}, only({"manager"}), {r: 405 for r in ROLES[1:]}),
+    "agency_new": ({}, only({"manager"}), only({"manager"}, granted="done")),
+    "agency_edit": (
+        {"pk": lambda w: w["agency"].pk},
+        only({"manager"}),
+        only({"manager"}, granted="done"),
+    ),
+    "post_new": ({}, only({"manager"}), only({"manager"}, granted="done")),
+    "person_new": ({}, only({"manager"}), only({"manager"}, granted="done")),
+    "person_edit": (
+        {"pk": lambda w: w["person"].pk},
+        only({"manager"}),
+        only({"manager"}, granted="done"),
+    ),
+    "person_deactivate": (
+        {"pk": lambda w: w["person"].pk},
+        only({"manager"}),
+        only({"manager"}, granted="done"),
+    ),
+    "membership_new": ({}, only({"manager"}), only({"manager"}, granted="done")),
+    "membership_remove": (
+        {"pk": lambda w: w["membership"].pk},
+        only({"manager"}),
+        only({"manager"}, granted="done"),
+    ),
+    # Board packs: members read and download the issued ones; the business manager
+    # prepares, previews, asks for drafts, issues and follows a pack being made.
+    "board_packs": ({}, EVERY_MEMBER, {r: 405 for r in ROLES[1:]}),
+    "board_pack_new": ({}, only({"manager"}), {r: 405 for r in ROLES[1:]}),
+    "board_pack_preview": ({}, only({"manager"}), {r: 405 for r in ROLES[1:]}),
+    # Posted without a choice: the form comes back with its errors.
+    "board_pack_draft_pdf": ({}, {r: 405 for r in ROLES[1:]}, only({"manager"})),
+    "board_pack_issue": ({}, {r: 405 for r in ROLES[1:]}, only({"manager"})),
+    "board_pack_download": (
+        {"pk": lambda w: issued_pack(w).pk},
+        EVERY_MEMBER,
+        {r: 405 for r in ROLES[1:]},
+    ),
+    "board_pack_job": (
+        {"pk": lambda w: draft_made(w).pk},
+        only({"manager"}),
+        {r: 405 for r in ROLES[1:]},
+    ),
+    "board_pack_job_pdf": (
+        {"pk": lambda w: draft_made(w).pk},
+        only({"manager"}),
+        {r: 405 for r in ROLES[1:]},
+    ),
+    # Signing in and out is open to all; the rest of the account pages need a session.
+    "login": ({}, "anyone", "anyone-post"),
+    "logout": ({}, "logout-get", "logout-post"),
+    "password_change": ({}, EVERY_MEMBER, EVERY_MEMBER),
+    "password_change_done": ({}, EVERY_MEMBER, {r: 405 for r in ROLES[1:]}),
+}
+
+
+def expected_for(expectations, role, method):
+    if expectations == "anyone":
+        return "ok"
+    if expectations == "anyone-post":
+        return "ok"  # an empty sign-in form comes back with its errors
+    if expectations == "logout-get":
+        return 405
+    if expectations == "logout-post":
+        return "login"  # signed out, back to the sign-in page
+    if role == "anonymous":
+        return "login"
+    return expectations[role]
+
+
+def outcome(response):
+    if response.status_code == 200:
+        return "ok"
+    if response.status_code == 302:
+        return "login" if response["Location"].startswith("/accounts/login/") else "done"
+    return response.status_code
+
+
+CASES = [(name, role, method) for name in MATRIX for role in ROLES for method in ("get", "post")]
+
+
+@pytest.mark.parametrize(("name", "role", "method"), CASES)
+def test_access(client, world, name, role, method):
+    kwargs_spec, get_expected, post_expected = MATRIX[name]
+    url = reverse(name, kwargs={key: make(world) for key, make in kwargs_spec.items()})
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    if method == "get":
+        response = client.get(url)
+        expected = expected_for(get_expected, role, method)
+    else:
+        response = client.post(url, post_data(name, world))
+        expected = expected_for(post_expected, role, method)
+    assert outcome(response) == expected, (name, role, method, response.status_code)
+
+
+def project_url_names():
+    names = set()
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                walk(pattern.url_patterns, pattern.namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    missing = project_url_names() - set(MATRIX)
+    assert not missing, f"URL patterns with no row in the access matrix: {sorted(missing)}"
