@@ -59,7 +59,7 @@ def main():
     from actionplan.models import Action, EvidenceEntry, Rag
     from actionplan.seed import load_plan
     from agencies.models import Agency, Membership
-    from reporting.pack import issue_pack
+    from reporting.issuing import issue_pack
 
     DATABASE.unlink(missing_ok=True)
     call_command("migrate", verbosity=0)

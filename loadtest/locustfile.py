@@ -12,7 +12,8 @@ the TLS-terminating proxy passes them on, so production's settings (HTTPS only, 
 
 Every write carries a unique marker. What the server acknowledged (a redirect after the
 POST) and what it refused (409, a conflict) is written to ``LOADTEST_WRITES`` at the end,
-for run.py to compare with the history rows in the database.
+for run.py to compare with the history rows in the database, with the time of every
+request.
 """
 
 import datetime
@@ -20,6 +21,7 @@ import json
 import os
 import random
 import re
+import time
 import uuid
 from http.cookiejar import DefaultCookiePolicy
 
@@ -31,6 +33,7 @@ NAME = re.compile(r'\bname="([^"]+)"')
 VALUE = re.compile(r'\bvalue="([^"]*)"')
 ACTION_LINK = re.compile(r'href="/actions/(\d+)/"')
 WRITES = {"evidence": [], "rating": []}
+REQUESTS = []  # (start time, name, milliseconds, failed) of every request
 
 
 def hidden_fields(html):
@@ -84,10 +87,12 @@ class Person(FastHttpUser):
     def read(self, path, name):
         return self.client.get(path, headers=self.headers, name=name)
 
-    def post_form(self, path, fields, name):
-        """GET the form (its CSRF token and hidden fields), POST it; the answer."""
+    def post_form(self, path, fields, name, write):
+        """GET the form (its CSRF token and hidden fields), POST it; ``write`` gets the
+        status (it stays None if the test stops while the POST is in flight)."""
         form = self.read(path, name + " (form)")
         data = {**hidden_fields(form.text), **fields}
+        write["status"] = None
         with self.client.post(
             path,
             data=data,
@@ -100,7 +105,7 @@ class Person(FastHttpUser):
                 response.success()  # a conflict page: refused, not lost, not an error
             elif response.status_code != 302:
                 response.failure(f"{response.status_code}")
-            return response.status_code
+            write["status"] = response.status_code
 
 
 class Reader(Person):
@@ -140,16 +145,17 @@ class AgencyLead(Person):
     @task
     def add_evidence(self):
         action = random.choice(self.actions)  # noqa: S311
-        marker = f"Load test evidence {uuid.uuid4()}"
-        status = self.post_form(
+        write = {"marker": f"Load test evidence {uuid.uuid4()}", "action": action}
+        WRITES["evidence"].append(write)
+        self.post_form(
             f"/actions/{action}/evidence/new/",
             {
-                "text": f"{marker}: multi-agency meeting held, actions agreed.",
+                "text": f"{write['marker']}: multi-agency meeting held, actions agreed.",
                 "activity_date": datetime.date.today().strftime("%d/%m/%Y"),
             },
             "add evidence",
+            write,
         )
-        WRITES["evidence"].append({"marker": marker, "action": action, "status": status})
 
 
 class Chair(Person):
@@ -161,13 +167,20 @@ class Chair(Person):
     @task
     def rate(self):
         action = random.choice(self.actions)  # noqa: S311
-        marker = f"Load test rating {uuid.uuid4()}"
-        status = self.post_form(
+        write = {"marker": f"Load test rating {uuid.uuid4()}", "action": action}
+        WRITES["rating"].append(write)
+        rag = random.choice(["red", "amber", "green", "blue"])  # noqa: S311
+        self.post_form(
             f"/actions/{action}/rate/",
-            {"rag": random.choice(["red", "amber", "green", "blue"]), "reason": marker},  # noqa: S311
+            {"rag": rag, "reason": write["marker"]},
             "rate action",
+            write,
         )
-        WRITES["rating"].append({"marker": marker, "action": action, "status": status})
+
+
+@events.request.add_listener
+def _log_request(name, response_time, exception=None, start_time=None, **kwargs):
+    REQUESTS.append((start_time or time.time(), name, response_time, exception is not None))
 
 
 @events.test_stop.add_listener
@@ -175,4 +188,4 @@ def _save_writes(environment, **kwargs):
     path = os.environ.get("LOADTEST_WRITES")
     if path:
         with open(path, "w") as stream:
-            json.dump(WRITES, stream)
+            json.dump({"writes": WRITES, "requests": REQUESTS}, stream)
