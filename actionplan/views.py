@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
 from .access import (
     get_action_for,
@@ -16,6 +16,7 @@ from .access import (
     require_member,
 )
 from .filters import ActionFilter
+from .http import GET_AND_POST, posted
 from .forms import (
     NOT_RATED,
     AsAtForm,
@@ -26,14 +27,6 @@ from .forms import (
 from .models import Action, EditConflict, EvidenceEntry, Rag, Section
 from .quarters import financial_quarter
 from .snapshot import PlanDidNotExist, SectionRow, end_of_day, plan_snapshot
-
-GET_AND_POST = require_http_methods(["GET", "POST"])
-
-
-def posted(request):
-    """The form data of a POST, even an empty one (``request.POST or None`` would drop it)."""
-    return request.POST if request.method == "POST" else None
-
 
 @login_required
 @require_safe

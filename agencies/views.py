@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
 from actionplan.access import require
-from actionplan.views import GET_AND_POST, posted
+from actionplan.http import GET_AND_POST, posted
 
 from .forms import AgencyForm, MembershipForm, PersonForm, PostForm, ReasonForm
 from .models import Agency, Membership, Post
