@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 
 from .access import get_action_for, get_section_for
 from .forms import ActionForm, MoveForm, RemoveForm, SectionForm
-from .models import Action, EditConflict
 from .http import GET_AND_POST, posted
+from .models import Action, EditConflict
 from .views import conflict_page
 
 

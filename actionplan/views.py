@@ -16,7 +16,6 @@ from .access import (
     require_member,
 )
 from .filters import ActionFilter
-from .http import GET_AND_POST, posted
 from .forms import (
     NOT_RATED,
     AsAtForm,
@@ -24,9 +23,11 @@ from .forms import (
     RateForm,
     WithdrawForm,
 )
+from .http import GET_AND_POST, posted
 from .models import Action, EditConflict, EvidenceEntry, Rag, Section
 from .quarters import financial_quarter
 from .snapshot import PlanDidNotExist, SectionRow, end_of_day, plan_snapshot
+
 
 @login_required
 @require_safe
