@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from agencies.models import Agency, AuditEvent, Membership
 from reporting.exports import write_csv, write_xlsx
 
-from .access import get_action_for, get_plan_for, require, viewer_for
+from .access import get_action_for, get_plan_for, viewer_for
 from .forms import AsAtForm
 from .history import KINDS, change_keys, date_range, read_changes
 from .models import Section
@@ -157,24 +157,6 @@ def export_plan(request, fmt, slug=None):
         AuditEvent.Event.EXPORT, request, detail=f"{plan.slug} {fmt} as at {stamp}"
     )
     return response
-
-
-class AuditFilterForm(forms.Form):
-    event = forms.ChoiceField(
-        label="Event", choices=[("", "Every event"), *AuditEvent.Event.choices], required=False
-    )
-
-
-@login_required
-@require_safe
-def audit_log(request):
-    require(request, "may_read_audit_log")
-    form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.all()
-    if form.is_valid() and form.cleaned_data["event"]:
-        events = events.filter(event=form.cleaned_data["event"])
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "actionplan/audit_log.html", {"form": form, "page": page})
 
 
 def permission_denied(request, exception=None):

@@ -28,7 +28,6 @@ urlpatterns = [
     path("sections/<int:pk>/edit/", structure_views.edit_section, name="edit_section"),
     path("sections/<int:pk>/remove/", structure_views.remove_section, name="remove_section"),
     path("sections/<int:pk>/actions/new/", structure_views.add_action, name="add_action"),
-    path("manage/audit/", history_views.audit_log, name="audit_log"),
     path("manage/", include("agencies.urls")),
     path("packs/", include("reporting.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.text import slugify
 
-from .models import Agency, Membership, Post
+from .models import Agency, AuditEvent, Membership, Post
 
 
 class AgencyForm(forms.ModelForm):
@@ -111,4 +111,10 @@ class ReasonForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the reason"},
+    )
+
+
+class AuditFilterForm(forms.Form):
+    event = forms.ChoiceField(
+        label="Event", choices=[("", "Every event"), *AuditEvent.Event.choices], required=False
     )

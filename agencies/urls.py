@@ -11,5 +11,6 @@ urlpatterns = [
     path("people/<int:pk>/edit/", views.person_form, name="person_edit"),
     path("people/<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
     path("memberships/new/", views.membership_new, name="membership_new"),
+    path("audit/", views.audit_log, name="audit_log"),
     path("memberships/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
 ]

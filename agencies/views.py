@@ -5,14 +5,22 @@ The business manager's pages; each view's first line is an access helper."""
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
 from actionplan.access import require
 from actionplan.http import GET_AND_POST, posted
 
-from .forms import AgencyForm, MembershipForm, PersonForm, PostForm, ReasonForm
-from .models import Agency, Membership, Post
+from .forms import (
+    AgencyForm,
+    AuditFilterForm,
+    MembershipForm,
+    PersonForm,
+    PostForm,
+    ReasonForm,
+)
+from .models import Agency, AuditEvent, Membership, Post
 
 MANAGE = "may_manage_people"
 
@@ -125,3 +133,18 @@ def membership_remove(request, pk):
     return render(
         request, "agencies/membership_remove.html", {"membership": membership, "form": form}
     )
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@login_required
+@require_safe
+def audit_log(request):
+    require(request, "may_read_audit_log")
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.all()
+    if form.is_valid() and form.cleaned_data["event"]:
+        events = events.filter(event=form.cleaned_data["event"])
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "agencies/audit_log.html", {"form": form, "page": page})
