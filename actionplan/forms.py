@@ -1,10 +1,12 @@
 """Forms validate and turn words into typed values; errors are worded for the reader."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from agencies.models import Agency, Post
+from agencies.models import Agency, Membership, Post
 
+from .history import KINDS, date_range
 from .models import Rag, Section
 from .timescales import TimescaleError, parse_timescale
 
@@ -308,3 +310,73 @@ class AsAtForm(forms.Form):
             return None
         value = form.cleaned_data["as_at"]
         return value if value and value < timezone.localdate() else None
+
+
+class ChangeFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of change", choices=[("", "Every kind"), *KINDS.items()], required=False
+    )
+    person = forms.ModelChoiceField(
+        label="Changed by",
+        queryset=get_user_model().objects.order_by("last_name", "first_name", "username"),
+        required=False,
+        empty_label="Anyone",
+    )
+    agency = forms.ModelChoiceField(
+        label="Agency of the person",
+        queryset=Agency.objects.all(),
+        required=False,
+        empty_label="Any agency",
+    )
+    section = forms.ModelChoiceField(
+        label="Section", queryset=Section.objects.none(), required=False, empty_label="Any section"
+    )
+    start = forms.DateField(
+        label="From",
+        required=False,
+        error_messages={"invalid": "From must be a real date, like 1/7/2015"},
+    )
+    end = forms.DateField(
+        label="To",
+        required=False,
+        error_messages={"invalid": "To must be a real date, like 30/9/2015"},
+    )
+
+    def __init__(self, *args, plan, for_action=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["section"].queryset = Section.objects.filter(plan=plan)
+        if for_action:
+            for name in ("person", "agency", "section", "start", "end"):
+                del self.fields[name]
+            self.fields["kind"].choices = [
+                choice for choice in self.fields["kind"].choices if choice[0] != "section"
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", "To must be the same as or after From")
+        return cleaned
+
+    def key_filters(self):
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        filters = {"kinds": [data["kind"]] if data.get("kind") else None}
+        if "section" in data:
+            filters["section"] = data.get("section")
+            filters["start"], filters["end"] = date_range(data.get("start"), data.get("end"))
+            user_ids = None
+            if data.get("person"):
+                user_ids = {data["person"].pk}
+            if data.get("agency"):
+                members = set(
+                    Membership.history.filter(agency=data["agency"]).values_list(
+                        "user_id", flat=True
+                    )
+                )
+                user_ids = members if user_ids is None else user_ids & members
+            filters["user_ids"] = user_ids
+        return filters

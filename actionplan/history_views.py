@@ -1,8 +1,6 @@
 """History you can trust: an action's changes, the plan's activity feed, exports and
 the audit log. Each view's first line is an access helper (actionplan/access.py)."""
 
-from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -10,86 +8,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from agencies.models import Agency, AuditEvent, Membership
+from agencies.models import AuditEvent
 from reporting.exports import write_csv, write_xlsx
 
 from .access import get_action_for, get_plan_for, viewer_for
-from .forms import AsAtForm
-from .history import KINDS, change_keys, date_range, read_changes
-from .models import Section
+from .forms import AsAtForm, ChangeFilterForm
+from .history import change_keys, read_changes
 from .snapshot import PlanDidNotExist, plan_snapshot
 
 PAGE_SIZE = 50
-
-
-class ChangeFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="Kind of change", choices=[("", "Every kind"), *KINDS.items()], required=False
-    )
-    person = forms.ModelChoiceField(
-        label="Changed by",
-        queryset=get_user_model().objects.order_by("last_name", "first_name", "username"),
-        required=False,
-        empty_label="Anyone",
-    )
-    agency = forms.ModelChoiceField(
-        label="Agency of the person",
-        queryset=Agency.objects.all(),
-        required=False,
-        empty_label="Any agency",
-    )
-    section = forms.ModelChoiceField(
-        label="Section", queryset=Section.objects.none(), required=False, empty_label="Any section"
-    )
-    start = forms.DateField(
-        label="From",
-        required=False,
-        error_messages={"invalid": "From must be a real date, like 1/7/2015"},
-    )
-    end = forms.DateField(
-        label="To",
-        required=False,
-        error_messages={"invalid": "To must be a real date, like 30/9/2015"},
-    )
-
-    def __init__(self, *args, plan, for_action=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].label_from_instance = lambda u: u.get_full_name() or u.username
-        self.fields["section"].queryset = Section.objects.filter(plan=plan)
-        if for_action:
-            for name in ("person", "agency", "section", "start", "end"):
-                del self.fields[name]
-            self.fields["kind"].choices = [
-                choice for choice in self.fields["kind"].choices if choice[0] != "section"
-            ]
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            self.add_error("end", "To must be the same as or after From")
-        return cleaned
-
-    def key_filters(self):
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
-        filters = {"kinds": [data["kind"]] if data.get("kind") else None}
-        if "section" in data:
-            filters["section"] = data.get("section")
-            filters["start"], filters["end"] = date_range(data.get("start"), data.get("end"))
-            user_ids = None
-            if data.get("person"):
-                user_ids = {data["person"].pk}
-            if data.get("agency"):
-                members = set(
-                    Membership.history.filter(agency=data["agency"]).values_list(
-                        "user_id", flat=True
-                    )
-                )
-                user_ids = members if user_ids is None else user_ids & members
-            filters["user_ids"] = user_ids
-        return filters
 
 
 def _page(request, plan, keys):
