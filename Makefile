@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PG_TEST_URL ?= postgres://root@127.0.0.1:5432/actionplan
 DEMO_PASSWORD ?= demo-password-2026
 
-.PHONY: install system-packages assets run serve-prod loadtest test test-sqlite test-postgres lint bench clean
+.PHONY: install system-packages assets run serve-prod loadtest test test-sqlite test-postgres test-quick lint bench clean
 
 install: system-packages $(VENV)/.installed assets
 
@@ -126,18 +126,30 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Every test, on SQLite and on PostgreSQL, after the lint: what CI runs.
 test: lint test-sqlite test-postgres
+
+# The tests run in one process a core (pytest-xdist), each with a test database of its
+# own; each process runs its share in the suite's order, so browser tests still come
+# last. PYTEST_WORKERS=0 runs them all in this one process.
+PYTEST_WORKERS ?= auto
+PYTEST := $(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 
 test-sqlite: install
 	@echo "=== Test suite on SQLite ==="
-	env -u DATABASE_URL $(VENV)/bin/pytest
+	env -u DATABASE_URL $(PYTEST)
+
+# While working: SQLite only, no lint, and no browser or property-based tests (the ones
+# marked slow in tests/conftest.py). Not a substitute for `make test`.
+test-quick: install
+	env -u DATABASE_URL $(PYTEST) -m "not slow"
 
 # Runs the suite again on PostgreSQL when it is reachable. Under CI an unreachable
 # PostgreSQL is a failure, never a silent skip.
 test-postgres: install
 	@if $(PY) -c "import psycopg, sys; psycopg.connect('$(PG_TEST_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "=== Test suite on PostgreSQL ($(PG_TEST_URL)) ==="; \
-		DATABASE_URL='$(PG_TEST_URL)' $(VENV)/bin/pytest; \
+		DATABASE_URL='$(PG_TEST_URL)' $(PYTEST); \
 	elif [ -n "$$CI" ]; then \
 		echo "PostgreSQL is not reachable at $(PG_TEST_URL) and CI is set: failing." >&2; exit 1; \
 	else \

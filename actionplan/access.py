@@ -15,7 +15,8 @@ One rule everywhere: an object that does not exist (or that the person may not s
 is a 404; an object the person may see but may not act on this way is a 403.
 
 Views call one access helper per object type on their first line, e.g.
-``action = get_action_for(request, pk, to="add_evidence")``. Templates ask the
+``action = get_action_for(request, pk, to="add_evidence")``; what each ``to`` allows
+is the table ``RULES`` (an unknown name raises, it never allows). Templates ask the
 ``viewer`` (``viewer.may_rate``, ``viewer|may_add_evidence:action``), never the roles.
 """
 
@@ -42,7 +43,9 @@ class Viewer:
         return list(Membership.objects.filter(user=self.user).select_related("agency"))
 
     def _agency_ids(self, role):
-        return {m.agency_id for m in self.memberships if m.role == role}
+        """The agencies in which the person holds ``role`` today; an agency that has
+        been deactivated gives no one any rights."""
+        return {m.agency_id for m in self.memberships if m.role == role and m.agency.is_active}
 
     @property
     def is_superuser(self):
@@ -58,7 +61,11 @@ class Viewer:
 
     @property
     def lead_agencies(self):
-        return [m.agency for m in self.memberships if m.role == Membership.Role.AGENCY_LEAD]
+        return [
+            m.agency
+            for m in self.memberships
+            if m.role == Membership.Role.AGENCY_LEAD and m.agency_id in self.lead_agency_ids
+        ]
 
     @property
     def is_agency_lead(self):
@@ -95,10 +102,13 @@ class Viewer:
         return bool(self.leading_agencies_for(action))
 
     def may_edit_evidence(self, entry):
+        """Their own entry, not withdrawn (withdrawn is read-only), for an agency they
+        lead today: a lead who moves agency leaves the old agency's entries behind."""
         return (
             entry.recorded_by_id is not None
             and entry.recorded_by_id == self.user.pk
-            and self.is_agency_lead
+            and not entry.is_withdrawn
+            and entry.agency_id in self.lead_agency_ids
         )
 
     @property
@@ -141,17 +151,63 @@ def require(request, permission):
     return viewer
 
 
-def get_plan_for(request, slug=None):
-    require_member(request)
+# -- the rule table: what each object type allows, by the name of what the person wants ---
+
+
+def _anyone(viewer, obj):
+    return True
+
+
+def _structure(viewer, obj):
+    return viewer.may_edit_structure
+
+
+RULES = {
+    "plan": {"view": _anyone},
+    "section": {"view": _anyone, "edit": _structure},
+    "action": {
+        "view": _anyone,
+        "rate": lambda viewer, action: viewer.may_rate(action),
+        "add_evidence": lambda viewer, action: viewer.may_add_evidence(action),
+        "edit": _structure,
+        "remove": _structure,
+    },
+    "evidence": {
+        "view": _anyone,
+        "edit": lambda viewer, entry: viewer.may_edit_evidence(entry),
+        "withdraw": lambda viewer, entry: viewer.may_edit_evidence(entry),
+    },
+}
+
+
+def check(viewer, kind, obj, to):
+    """Raise PermissionDenied unless the table allows ``viewer`` to ``to`` the ``obj``.
+    A name the table does not know is a programming error, never a silent yes."""
+    try:
+        rule = RULES[kind][to]
+    except KeyError:
+        raise ValueError(f"No access rule for {to!r} on a {kind}") from None
+    if not rule(viewer, obj):
+        raise PermissionDenied
+
+
+def _found(obj, what):
+    if obj is None:
+        raise Http404(f"No such {what}")
+    return obj
+
+
+def get_plan_for(request, slug=None, to="view"):
+    """The plan named by ``slug`` (the first plan when there is none in the address)."""
+    viewer = require_member(request)
     plans = Plan.objects.select_related("owner")
     plan = plans.filter(slug=slug).first() if slug else plans.order_by("pk").first()
-    if plan is None:
-        raise Http404("No such plan")
+    check(viewer, "plan", _found(plan, "plan"), to)
     return plan
 
 
 def get_action_for(request, pk, to="view"):
-    """The action ``pk`` if the person may ``to`` ("view", "rate", "add_evidence", "edit")."""
+    """The action ``pk`` if the person may ``to`` it; a removed action can only be viewed."""
     viewer = require_member(request)
     action = (
         Action.objects.select_related("section__plan__owner", "rated_by")
@@ -159,40 +215,27 @@ def get_action_for(request, pk, to="view"):
         .filter(pk=pk)
         .first()
     )
-    if action is None or (action.is_removed and to != "view"):
-        raise Http404("No such action")
-    allowed = {
-        "view": True,
-        "rate": lambda: viewer.may_rate(action),
-        "add_evidence": lambda: viewer.may_add_evidence(action),
-        "edit": lambda: viewer.may_edit_structure,
-        "remove": lambda: viewer.may_edit_structure,
-    }[to]
-    if allowed is not True and not allowed():
-        raise PermissionDenied
+    if action is not None and action.is_removed and to != "view":
+        action = None
+    check(viewer, "action", _found(action, "action"), to)
     return action
 
 
-def get_evidence_for(request, pk, to="edit"):
-    """The evidence entry ``pk`` if the person may ``to`` ("edit", "withdraw")."""
+def get_evidence_for(request, pk, to="view"):
+    """The evidence entry ``pk`` if the person may ``to`` it."""
     viewer = require_member(request)
     entry = (
         EvidenceEntry.objects.select_related("action__section__plan", "agency", "recorded_by")
         .filter(pk=pk)
         .first()
     )
-    if entry is None:
-        raise Http404("No such evidence entry")
-    if to in ("edit", "withdraw") and not viewer.may_edit_evidence(entry):
-        raise PermissionDenied
+    check(viewer, "evidence", _found(entry, "evidence entry"), to)
     return entry
 
 
-def get_section_for(request, pk, to="edit"):
+def get_section_for(request, pk, to="view"):
+    """The section ``pk`` (not removed) if the person may ``to`` it."""
     viewer = require_member(request)
     section = Section.objects.select_related("plan").filter(pk=pk, removed_at=None).first()
-    if section is None:
-        raise Http404("No such section")
-    if to == "edit" and not viewer.may_edit_structure:
-        raise PermissionDenied
+    check(viewer, "section", _found(section, "section"), to)
     return section

@@ -1,111 +1,82 @@
-"""Filters for the plan overview. They live in the URL, so a view can be bookmarked."""
+"""Filters: the forms read from a page's address (``?rag=red``, ``?as_at=2015-09-30``),
+so a view can be bookmarked. The plan overview's filters, the as-at date of a page or
+download, and the activity feed's filters.
 
-import django_filters
+Each overview filter is written once, as a test on an action of the plan snapshot (``matches``):
+the plan today and the plan as at a past date are both snapshots (actionplan/snapshot.py),
+already in memory for the page, so the same code filters both.
+"""
+
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from agencies.models import Agency
+from agencies.models import Agency, Membership
 
-from .models import Action, EvidenceEntry, Rag, Section
+from .fields import TODAY, BoundedDateField
+from .history import KINDS, date_range
+from .models import Rag, Section
 
-NOT_RATED = "none"
 
-
-class ActionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
+class PlanFilterForm(forms.Form):
+    q = forms.CharField(
         label="Search",
-        method="filter_text",
+        required=False,
         max_length=200,
         help_text="Words in the action, outcomes, evidence or leads",
     )
-    section = django_filters.ModelChoiceFilter(
-        queryset=Section.objects.none(), empty_label="All sections"
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.none(), required=False, empty_label="All sections"
     )
-    rag = django_filters.ChoiceFilter(
-        label="RAG rating",
-        choices=[*Rag.choices, (NOT_RATED, "Not rated")],
-        empty_label="Any rating",
-        method="filter_rag",
+    rag = forms.ChoiceField(
+        label="RAG rating", choices=[("", "Any rating"), *Rag.form_choices()], required=False
     )
-    lead = django_filters.ModelChoiceFilter(
+    lead = forms.ModelChoiceField(
         label="Lead agency or group",
         queryset=Agency.objects.filter(actions_led__isnull=False).distinct(),
+        required=False,
         empty_label="Any lead",
-        method="filter_lead",
     )
-    overdue = django_filters.BooleanFilter(
-        label="Overdue only",
-        method="filter_overdue",
-        widget=forms.CheckboxInput,
-    )
-    no_evidence_since = django_filters.DateFilter(
+    overdue = forms.BooleanField(label="Overdue only", required=False)
+    no_evidence_since = BoundedDateField(
         label="No evidence since",
-        method="filter_no_evidence_since",
+        required=False,
         help_text="For example, 1/4/2015 for the start of a quarter",
+        error_messages={"invalid": "No evidence since must be a real date, like 1/4/2015"},
     )
-
-    as_at = django_filters.DateFilter(
+    as_at = BoundedDateField(
         label="Show the plan as at",
-        method="filter_as_at",
+        subject="The as-at date",
+        latest=TODAY,
+        required=False,
         help_text="A past date, like 30/9/2015. Leave empty for the plan today.",
+        error_messages={
+            "invalid": "The as-at date must be a real date, like 30/9/2015",
+            "too_late": "The as-at date must be in the past",
+        },
     )
-
-    class Meta:
-        model = Action
-        fields = ["q", "section", "rag", "lead", "overdue", "no_evidence_since", "as_at"]
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["section"].queryset = Section.objects.filter(plan=plan)
-        self.form.fields["no_evidence_since"].error_messages["invalid"] = (
-            "No evidence since must be a real date, like 1/4/2015"
-        )
-        self.form.fields["as_at"].error_messages["invalid"] = (
-            "The as-at date must be a real date, like 30/9/2015"
-        )
-        self.form.clean_as_at = self._clean_as_at
+        self.fields["section"].queryset = Section.objects.filter(plan=plan)
 
-    def _clean_as_at(self):
-        value = self.form.cleaned_data.get("as_at")
+    def clean_as_at(self):
+        value = self.cleaned_data.get("as_at")
         if value and value >= timezone.localdate():
             raise forms.ValidationError("The as-at date must be in the past")
         return value
 
+
+class ActionFilter:
+    """The overview's filters: ``form`` for the page, ``matches(action)`` for each row."""
+
+    def __init__(self, data, *, plan):
+        self.form = PlanFilterForm(data, plan=plan)
+        self.is_bound = self.form.is_bound
+
     @property
     def as_at_date(self):
         return self.form.cleaned_data.get("as_at") if self.form.is_valid() else None
-
-    def filter_as_at(self, queryset, name, value):
-        # The plan as at a date is rebuilt from history (see matches()), not a queryset.
-        return queryset
-
-    def filter_text(self, queryset, name, value):
-        words = value.split()
-        for word in words:
-            queryset = queryset.filter(
-                Q(text__icontains=word)
-                | Q(outcomes__icontains=word)
-                | Q(leads__agency__name__icontains=word)
-                | Q(leads__post__title__icontains=word)
-                | Q(evidence_entries__text__icontains=word, evidence_entries__withdrawn_at=None)
-            )
-        return queryset.distinct() if words else queryset
-
-    def filter_rag(self, queryset, name, value):
-        return queryset.not_rated() if value == NOT_RATED else queryset.rated(value)
-
-    def filter_lead(self, queryset, name, value):
-        return queryset.led_by(value)
-
-    def filter_overdue(self, queryset, name, value):
-        return queryset.overdue() if value else queryset
-
-    def filter_no_evidence_since(self, queryset, name, value):
-        recent = EvidenceEntry.objects.current().filter(
-            action=OuterRef("pk"), activity_date__gte=value
-        )
-        return queryset.filter(~Exists(recent))
 
     @property
     def is_filtered(self):
@@ -116,13 +87,12 @@ class ActionFilter(django_filters.FilterSet):
         )
 
     def matches(self, action):
-        """The same filters, for an action rebuilt from history (the plan as at a date).
-
-        Reconstructed rows are not a queryset, so this is done in memory, on one plan."""
+        """Whether a snapshot action (with ``lead_list``, ``evidence_list`` and
+        ``overdue``) passes every filter chosen."""
         data = self.form.cleaned_data
         if data.get("section") and action.section_id != data["section"].pk:
             return False
-        if data.get("rag") and action.rag != ("" if data["rag"] == NOT_RATED else data["rag"]):
+        if data.get("rag") and action.rag != Rag.from_form(data["rag"]):
             return False
         if data.get("lead") and all(lead.agency_id != data["lead"].pk for lead in action.lead_list):
             return False
@@ -142,3 +112,87 @@ class ActionFilter(django_filters.FilterSet):
             ).lower()
             return all(word in haystack for word in words)
         return True
+
+
+class AsAtForm(forms.Form):
+    """A past date to rebuild the plan (or an action) at, from the URL: ?as_at=2015-09-30."""
+
+    as_at = BoundedDateField(required=False)
+
+    @classmethod
+    def date_from(cls, query):
+        form = cls(query)
+        if not form.is_valid():
+            return None
+        value = form.cleaned_data["as_at"]
+        return value if value and value < timezone.localdate() else None
+
+
+class ChangeFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of change", choices=[("", "Every kind"), *KINDS.items()], required=False
+    )
+    person = forms.ModelChoiceField(
+        label="Changed by",
+        queryset=get_user_model().objects.order_by("last_name", "first_name", "username"),
+        required=False,
+        empty_label="Anyone",
+    )
+    agency = forms.ModelChoiceField(
+        label="Agency of the person",
+        queryset=Agency.objects.all(),
+        required=False,
+        empty_label="Any agency",
+    )
+    section = forms.ModelChoiceField(
+        label="Section", queryset=Section.objects.none(), required=False, empty_label="Any section"
+    )
+    start = BoundedDateField(
+        label="From",
+        required=False,
+        error_messages={"invalid": "From must be a real date, like 1/7/2015"},
+    )
+    end = BoundedDateField(
+        label="To",
+        required=False,
+        error_messages={"invalid": "To must be a real date, like 30/9/2015"},
+    )
+
+    def __init__(self, *args, plan, for_action=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["section"].queryset = Section.objects.filter(plan=plan)
+        if for_action:
+            for name in ("person", "agency", "section", "start", "end"):
+                del self.fields[name]
+            self.fields["kind"].choices = [
+                choice for choice in self.fields["kind"].choices if choice[0] != "section"
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", "To must be the same as or after From")
+        return cleaned
+
+    def key_filters(self):
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        filters = {"kinds": [data["kind"]] if data.get("kind") else None}
+        if "section" in data:
+            filters["section"] = data.get("section")
+            filters["start"], filters["end"] = date_range(data.get("start"), data.get("end"))
+            user_ids = None
+            if data.get("person"):
+                user_ids = {data["person"].pk}
+            if data.get("agency"):
+                members = set(
+                    Membership.history.filter(agency=data["agency"]).values_list(
+                        "user_id", flat=True
+                    )
+                )
+                user_ids = members if user_ids is None else user_ids & members
+            filters["user_ids"] = user_ids
+        return filters

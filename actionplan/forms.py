@@ -1,38 +1,51 @@
 """Forms validate and turn words into typed values; errors are worded for the reader."""
 
 from django import forms
-from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from agencies.models import Agency, Membership, Post
+from agencies.models import Agency, Post
 
-from .history import KINDS, date_range
+from .fields import TODAY, BoundedDateField, PlainTextField
 from .models import Rag, Section
 from .timescales import TimescaleError, parse_timescale
 
 TEXT_LIMIT = 5000
 REASON_LIMIT = 2000
-NOT_RATED = "none"
+NOT_RATED = Rag.to_form("")  # the form value for "not rated"
 
 
 def _required(message, **kwargs):
     return {"required": message, **kwargs}
 
 
-def version_field():
-    """The version of the object when the form was opened (optimistic locking)."""
-    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+class VersionedForm:
+    """A form that edits a Versioned object carries the version the person saw.
+
+    ``instance=`` gives the object; the hidden ``version`` field starts at its version
+    and every template renders the form's hidden fields. A form sent without a version
+    (an old page, a forged post) gets version 0, which never matches: the person sees
+    the conflict page and nothing is overwritten."""
+
+    def track_version(self, instance):
+        self.versioned = instance
+        self.fields["version"] = forms.IntegerField(
+            widget=forms.HiddenInput, required=False, min_value=1
+        )
+        self.initial.setdefault("version", instance.version)
+
+    def clean_version(self):
+        return self.cleaned_data.get("version") or 0
 
 
-class RateForm(forms.Form):
-    version = version_field()
+class RateForm(VersionedForm, forms.Form):
     rag = forms.ChoiceField(
         label="Rating",
-        choices=[*Rag.choices, (NOT_RATED, "Not rated")],
+        choices=Rag.form_choices(),
         widget=forms.RadioSelect,
         error_messages=_required("Select a rating", invalid_choice="Select a rating from the list"),
     )
-    reason = forms.CharField(
+    reason = PlainTextField(
         label="Reason for this rating",
         help_text="Say what the rating is based on. The board reads this.",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -43,14 +56,16 @@ class RateForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, instance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.track_version(instance)
+
     def clean_rag(self):
-        value = self.cleaned_data["rag"]
-        return "" if value == NOT_RATED else value
+        return Rag.from_form(self.cleaned_data["rag"])
 
 
-class EvidenceForm(forms.Form):
-    version = version_field()
-    text = forms.CharField(
+class EvidenceForm(VersionedForm, forms.Form):
+    text = PlainTextField(
         label="What was done",
         help_text="One piece of progress or evidence, as it should read in the plan.",
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -60,8 +75,9 @@ class EvidenceForm(forms.Form):
             max_length=f"What was done must be {TEXT_LIMIT} characters or fewer",
         ),
     )
-    activity_date = forms.DateField(
+    activity_date = BoundedDateField(
         label="Date of the activity",
+        latest=TODAY,
         help_text="For example, 27/3/2015",
         error_messages=_required(
             "Enter the date of the activity",
@@ -79,9 +95,12 @@ class EvidenceForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, agencies, **kwargs):
-        """``agencies``: the person's agencies that lead the action; the only choices."""
+    def __init__(self, *args, agencies, instance=None, **kwargs):
+        """``agencies``: the person's agencies that lead the action; the only choices.
+        ``instance``: the entry being edited (none when adding one)."""
         super().__init__(*args, **kwargs)
+        if instance is not None:
+            self.track_version(instance)
         self.fields["agency"].queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies])
         self.only_agency = agencies[0] if len(agencies) == 1 else None
         if self.only_agency:
@@ -94,15 +113,9 @@ class EvidenceForm(forms.Form):
     def clean_agency(self):
         return self.cleaned_data["agency"] or self.only_agency
 
-    def clean_activity_date(self):
-        date = self.cleaned_data["activity_date"]
-        if date > timezone.localdate():
-            raise forms.ValidationError("Date of the activity must be today or in the past")
-        return date
 
-
-class WithdrawForm(forms.Form):
-    reason = forms.CharField(
+class WithdrawForm(VersionedForm, forms.Form):
+    reason = PlainTextField(
         label="Why are you withdrawing this entry?",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=REASON_LIMIT,
@@ -111,6 +124,10 @@ class WithdrawForm(forms.Form):
             max_length=f"Reason must be {REASON_LIMIT} characters or fewer",
         ),
     )
+
+    def __init__(self, *args, instance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.track_version(instance)
 
 
 class LeadChoiceField(forms.MultipleChoiceField):
@@ -142,11 +159,10 @@ def lead_value(lead):
     return f"post:{lead.post_id}" if lead.post_id else f"agency:{lead.agency_id}"
 
 
-class ActionForm(forms.Form):
+class ActionForm(VersionedForm, forms.Form):
     """The business manager's form for an action's words, leads and timescale."""
 
-    version = version_field()
-    text = forms.CharField(
+    text = PlainTextField(
         label="Action",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=TEXT_LIMIT,
@@ -154,7 +170,7 @@ class ActionForm(forms.Form):
             "Enter the action", max_length=f"Action must be {TEXT_LIMIT} characters or fewer"
         ),
     )
-    outcomes = forms.CharField(
+    outcomes = PlainTextField(
         label="Anticipated outcomes",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -168,7 +184,7 @@ class ActionForm(forms.Form):
             "Select at least one lead", invalid_choice="Select leads from the list"
         ),
     )
-    timescale = forms.CharField(
+    timescale = PlainTextField(
         label="Timescale",
         help_text="A month and year, like Sept 2015",
         max_length=50,
@@ -177,7 +193,7 @@ class ActionForm(forms.Form):
             max_length="Timescale must be 50 characters or fewer",
         ),
     )
-    timescale_reason = forms.CharField(
+    timescale_reason = PlainTextField(
         label="Reason for changing the timescale",
         required=False,
         help_text="Needed when the timescale changes. The board sees it beside the original.",
@@ -195,13 +211,14 @@ class ActionForm(forms.Form):
                     "outcomes": action.outcomes,
                     "leads": [lead_value(lead) for lead in action.leads.all()],
                     "timescale": action.timescale,
-                    "version": action.version,
                 },
             )
         super().__init__(*args, **kwargs)
         self.fields["leads"].load_choices()
         if action is None:
             del self.fields["timescale_reason"]
+        else:
+            self.track_version(action)
 
     def clean_timescale(self):
         label = " ".join(self.cleaned_data["timescale"].split())
@@ -223,24 +240,29 @@ class ActionForm(forms.Form):
         return self.fields["leads"].to_leads(self.cleaned_data["leads"])
 
 
-class SectionForm(forms.ModelForm):
+class SectionForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Section
         fields = ["title", "purpose"]
+        field_classes = {"title": PlainTextField, "purpose": PlainTextField}
         error_messages = {
             "title": {"required": "Enter the section title"},
         }
         labels = {"purpose": "Purpose statement"}
         widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
 
-    reason = forms.CharField(
+    reason = PlainTextField(
         label="Reason for the change",
         max_length=REASON_LIMIT,
         error_messages=_required("Enter the reason for the change"),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.track_version(self.instance)
 
-class MoveForm(forms.Form):
+
+class MoveForm(VersionedForm, forms.Form):
     section = forms.ModelChoiceField(
         label="Section",
         queryset=Section.objects.none(),
@@ -261,7 +283,7 @@ class MoveForm(forms.Form):
             max_value="Position must be 500 or less",
         ),
     )
-    reason = forms.CharField(
+    reason = PlainTextField(
         label="Reason for the move",
         max_length=REASON_LIMIT,
         error_messages=_required("Enter the reason for the move"),
@@ -271,10 +293,11 @@ class MoveForm(forms.Form):
         kwargs.setdefault("initial", {"section": action.section_id, "position": action.position})
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = Section.objects.filter(plan=action.section.plan)
+        self.track_version(action)
 
 
-class RemoveForm(forms.Form):
-    reason = forms.CharField(
+class RemoveForm(VersionedForm, forms.Form):
+    reason = PlainTextField(
         label="Why is it being removed?",
         help_text="Nothing is deleted: the history keeps it, with this reason.",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -285,98 +308,14 @@ class RemoveForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, what, section=None, **kwargs):
+    def __init__(self, *args, instance, **kwargs):
         super().__init__(*args, **kwargs)
-        self.what, self.section = what, section
+        self.track_version(instance)
 
     def clean(self):
         cleaned = super().clean()
-        if self.section is not None and self.section.actions.current().exists():
-            raise forms.ValidationError(
-                "Move or remove this section's actions before removing the section"
-            )
+        try:
+            self.versioned.check_can_remove()
+        except ValidationError as error:
+            self.add_error(None, error.messages)
         return cleaned
-
-
-class AsAtForm(forms.Form):
-    """A past date to rebuild the plan (or an action) at, from the URL: ?as_at=2015-09-30."""
-
-    as_at = forms.DateField(required=False)
-
-    @classmethod
-    def date_from(cls, query):
-        form = cls(query)
-        if not form.is_valid():
-            return None
-        value = form.cleaned_data["as_at"]
-        return value if value and value < timezone.localdate() else None
-
-
-class ChangeFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="Kind of change", choices=[("", "Every kind"), *KINDS.items()], required=False
-    )
-    person = forms.ModelChoiceField(
-        label="Changed by",
-        queryset=get_user_model().objects.order_by("last_name", "first_name", "username"),
-        required=False,
-        empty_label="Anyone",
-    )
-    agency = forms.ModelChoiceField(
-        label="Agency of the person",
-        queryset=Agency.objects.all(),
-        required=False,
-        empty_label="Any agency",
-    )
-    section = forms.ModelChoiceField(
-        label="Section", queryset=Section.objects.none(), required=False, empty_label="Any section"
-    )
-    start = forms.DateField(
-        label="From",
-        required=False,
-        error_messages={"invalid": "From must be a real date, like 1/7/2015"},
-    )
-    end = forms.DateField(
-        label="To",
-        required=False,
-        error_messages={"invalid": "To must be a real date, like 30/9/2015"},
-    )
-
-    def __init__(self, *args, plan, for_action=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].label_from_instance = lambda u: u.get_full_name() or u.username
-        self.fields["section"].queryset = Section.objects.filter(plan=plan)
-        if for_action:
-            for name in ("person", "agency", "section", "start", "end"):
-                del self.fields[name]
-            self.fields["kind"].choices = [
-                choice for choice in self.fields["kind"].choices if choice[0] != "section"
-            ]
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            self.add_error("end", "To must be the same as or after From")
-        return cleaned
-
-    def key_filters(self):
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
-        filters = {"kinds": [data["kind"]] if data.get("kind") else None}
-        if "section" in data:
-            filters["section"] = data.get("section")
-            filters["start"], filters["end"] = date_range(data.get("start"), data.get("end"))
-            user_ids = None
-            if data.get("person"):
-                user_ids = {data["person"].pk}
-            if data.get("agency"):
-                members = set(
-                    Membership.history.filter(agency=data["agency"]).values_list(
-                        "user_id", flat=True
-                    )
-                )
-                user_ids = members if user_ids is None else user_ids & members
-            filters["user_ids"] = user_ids
-        return filters

@@ -16,7 +16,7 @@ from simple_history.signals import pre_create_historical_record
 
 
 class PersonNamedHistory(models.Model):
-    history_user_name = models.CharField("changed by", max_length=150, blank=True)
+    history_user_name = models.CharField("changed by", max_length=150, blank=True)  # NAME_LIMIT
 
     class Meta:
         abstract = True
@@ -42,8 +42,13 @@ def tracked(**kwargs):
     )
 
 
+NAME_LIMIT = 150  # the history_user_name column; the person form keeps names within it
+
+
 def person_name(user):
-    return (user.get_full_name() or user.username) if user else ""
+    """The name kept on history rows and printed in packs; never longer than the column,
+    whatever route (the admin, a shell) gave the person a longer one."""
+    return ((user.get_full_name() or user.username) if user else "")[:NAME_LIMIT]
 
 
 @receiver(pre_create_historical_record)

@@ -1,20 +1,17 @@
-"""History you can trust: an action's changes, the plan's activity feed, exports and
-the audit log. Each view's first line is an access helper (actionplan/access.py)."""
+"""History you can trust: an action's changes and the plan's activity feed (read by
+actionplan/history/), and the 403 page, which records each refusal. Each view's first
+line is an access helper (actionplan/access.py)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from agencies.models import AuditEvent
-from reporting.exports import write_csv, write_xlsx
 
 from .access import get_action_for, get_plan_for, viewer_for
-from .forms import AsAtForm, ChangeFilterForm
+from .filters import ChangeFilterForm
 from .history import change_keys, read_changes
-from .snapshot import PlanDidNotExist, plan_snapshot
 
 PAGE_SIZE = 50
 
@@ -57,33 +54,6 @@ def activity(request, slug=None):
             "query": query.urlencode(),
         },
     )
-
-
-@login_required
-@require_safe
-def export_plan(request, fmt, slug=None):
-    """The plan (now, or ?as_at=YYYY-MM-DD) as CSV or XLSX. Every export is audited."""
-    plan = get_plan_for(request, slug)
-    as_at = AsAtForm.date_from(request.GET)
-    try:
-        snapshot = plan_snapshot(plan, as_at=as_at)
-    except PlanDidNotExist:
-        snapshot, as_at = plan_snapshot(plan), None
-    stamp = (as_at or timezone.localdate()).isoformat()
-    filename = f"{plan.slug}-{stamp}.{fmt}"
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        write_csv(snapshot, response)
-    else:
-        response = HttpResponse(
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        write_xlsx(snapshot, response)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    AuditEvent.objects.record(
-        AuditEvent.Event.EXPORT, request, detail=f"{plan.slug} {fmt} as at {stamp}"
-    )
-    return response
 
 
 def permission_denied(request, exception=None):

@@ -3,7 +3,9 @@
 - ``ReverseProxyMiddleware``: behind a reverse proxy, the client's address from
   X-Forwarded-For -- only as many hops as ``TRUSTED_PROXY_COUNT`` says to trust;
 - ``SecurityHeadersMiddleware``: the headers Django does not send itself, and no caching
-  of pages shown to a signed-in person (the plan is OFFICIAL-SENSITIVE);
+  of pages shown to a signed-in person (the plan is OFFICIAL-SENSITIVE) or of errors;
+- ``UnreadableRequestMiddleware``: a form that cannot be decoded (sent in a charset other
+  than UTF-8) gets the 400 page, not gunicorn's bare 500;
 - ``SessionLifetimeMiddleware``: signs a person out 12 hours after they signed in, however
   active they have been (the 30-minute idle limit is Django's own session expiry);
 - ``lockout_response`` and ``client_ip`` for django-axes;
@@ -22,7 +24,10 @@ from django.contrib.auth import logout
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import BadRequest
 from django.dispatch import receiver
+from django.http.multipartparser import MultiPartParserError
+from django.middleware.security import SecurityMiddleware
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.debug import SafeExceptionReporterFilter
@@ -83,22 +88,61 @@ class SecurityHeadersMiddleware:
     """Permissions-Policy and Cross-Origin-Resource-Policy on every response (static
     files included: this sits above WhiteNoise), and no caching of any page served to a
     signed-in person, so the browser's back button after signing out, or a shared
-    computer's cache, shows nothing of the plan."""
+    computer's cache, shows nothing of the plan. Error pages are never cached either:
+    a refusal says nothing worth keeping, and a Host refused before anyone is known to
+    be signed in may still be a signed-in person's browser."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # Django's own security headers (nosniff, Referrer-Policy, COOP, HSTS), added
+        # again where missing: a Host refused while SecurityMiddleware works out the
+        # HTTPS redirect never reaches that middleware's process_response.
+        self.django_headers = SecurityMiddleware(get_response)
 
     def __call__(self, request):
         # A request refused before AuthenticationMiddleware runs (a Host header not in
         # ALLOWED_HOSTS) still gets the 400 page: its context processors ask who is
         # signed in, and the answer is nobody.
         request.user = AnonymousUser()
-        response = self.get_response(request)
+        response = self.django_headers.process_response(request, self.get_response(request))
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        if request.user.is_authenticated and "Cache-Control" not in response:
+        private = request.user.is_authenticated or response.status_code >= 400
+        if private and "Cache-Control" not in response:
             add_never_cache_headers(response)
         return response
+
+
+# -- request bodies --------------------------------------------------------------------
+
+
+class UnreadableRequestMiddleware:
+    """A form Django cannot decode gets the 400 page.
+
+    A form declared in a charset other than UTF-8 (``Content-Type:
+    application/x-www-form-urlencoded; charset=latin-1``) or in an encoding that is not
+    text (``charset=rot13``) makes ``request.POST`` raise. Django's own 400 and 500 views
+    check the CSRF token, which reads ``request.POST`` again and fails again: the error
+    escaped Django and gunicorn sent its bare 500 page. Here the form is read once, before
+    any view; if it cannot be, it is left empty, so that nothing meets the error twice,
+    and the 400 page is shown.
+
+    Reading the body before the view (as the CSRF check does for every POST anyway) means
+    no view can change the upload handlers afterwards; none does."""
+
+    UNREADABLE = (BadRequest, LookupError, UnicodeError, MultiPartParserError)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST":
+            try:
+                request.POST  # noqa: B018 -- decoded now, to catch what cannot be
+            except self.UNREADABLE as error:
+                request._mark_post_parse_error()  # an empty form from now on, not the error
+                raise BadRequest("The form cannot be decoded") from error
+        return self.get_response(request)
 
 
 # -- sessions --------------------------------------------------------------------------

@@ -81,6 +81,11 @@ MIDDLEWARE = [
     # TRUSTED_PROXY_COUNT says how many proxies to trust), for everything below.
     "actionplan.security.ReverseProxyMiddleware",
     "actionplan.security.SecurityHeadersMiddleware",
+    # X-Frame-Options and the Content Security Policy on every response: above WhiteNoise
+    # (static files) and CommonMiddleware (a Host not in ALLOWED_HOSTS gets the 400 page
+    # from there), whose responses never reach the middleware below them.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -93,8 +98,9 @@ MIDDLEWARE = [
     # Signs a person out 12 hours after they signed in, however active they are (after
     # the messages, so that the sign-in page can say why).
     "actionplan.security.SessionLifetimeMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # A form that cannot be decoded (a charset other than UTF-8) gets the 400 page
+    # before any view or error page reads it.
+    "actionplan.security.UnreadableRequestMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -135,6 +141,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # Django's similarity ratio lets "leaverleaver" through for "leaver": this does not.
+    {"NAME": "agencies.validators.UsernameInPasswordValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
@@ -255,6 +263,8 @@ SHORT_DATETIME_FORMAT = "d/m/Y H:i"
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
 
 STATIC_URL = "static/"
+# Static files are for this site's pages only: no "Access-Control-Allow-Origin: *".
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {

@@ -1,17 +1,22 @@
 """The plan's structure, kept by the business manager: actions, leads, timescales,
-order and sections. Each view's first line is an access helper (actionplan/access.py)."""
+order and sections. Each view's first line is an access helper (actionplan/access.py);
+the rules themselves are model methods (Action.edit, Section.add_action, …)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.db.models import Max
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from .access import get_action_for, get_section_for
 from .forms import ActionForm, MoveForm, RemoveForm, SectionForm
 from .http import GET_AND_POST, posted
-from .models import Action, EditConflict
+from .models import EditConflict
 from .views import conflict_page
+
+
+def plan_page(plan):
+    """Back to the plan the object belongs to (a Board may keep several)."""
+    return redirect("plan_overview_for", slug=plan.slug)
 
 
 @login_required
@@ -20,8 +25,16 @@ def edit_action(request, pk):
     action = get_action_for(request, pk, to="edit")
     form = ActionForm(posted(request), action=action)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            _save_action(action, form)
+            action.edit(
+                text=data["text"],
+                outcomes=data["outcomes"],
+                timescale=data["timescale"],
+                timescale_reason=data["timescale_reason"],
+                leads=form.lead_pairs(),
+                version=data["version"],
+            )
         except EditConflict as conflict:
             return conflict_page(request, action, conflict, form, theirs=action_fields)
         messages.success(request, f"{action.ref} has been updated.")
@@ -38,18 +51,12 @@ def action_fields(action):
     ]
 
 
-@transaction.atomic
-def _save_action(action, form):
-    """Apply the form under a row lock, refusing if someone saved since it was opened."""
-    data = form.cleaned_data
-    action.check_version(data["version"])
-    if data["timescale"] != action.timescale:
-        action.revise_timescale(data["timescale"], data["timescale_reason"])
-    if (data["text"], data["outcomes"]) != (action.text, action.outcomes):
-        action.text, action.outcomes = data["text"], data["outcomes"]
-        action._change_reason = "Action wording edited"
-        action.save()
-    action.set_leads(form.lead_pairs(), reason="Leads changed")
+def place_fields(action):
+    return [("Section", action.section), ("Position", action.position), ("Ref", action.ref)]
+
+
+def section_fields(section):
+    return [("Title", section.title), ("Purpose statement", section.purpose)]
 
 
 @login_required
@@ -60,7 +67,12 @@ def move_action(request, pk):
     form = MoveForm(posted(request), action=action)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        action.move_to(data["section"], data["position"], reason=data["reason"])
+        try:
+            action.move_to(
+                data["section"], data["position"], reason=data["reason"], version=data["version"]
+            )
+        except EditConflict as conflict:
+            return conflict_page(request, action, conflict, form, theirs=place_fields)
         action.refresh_from_db()
         messages.success(request, f"{old_ref} is now {action.ref}.")
         return redirect("action_detail", pk=action.pk)
@@ -74,19 +86,13 @@ def add_action(request, pk):
     form = ActionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
-            last = section.actions.select_for_update().aggregate(last=Max("position"))["last"]
-            action = Action(
-                section=section,
-                position=(last or 0) + 1,
-                text=data["text"],
-                outcomes=data["outcomes"],
-                timescale=data["timescale"],
-                due_date=data["due_date"],
-            )
-            action._change_reason = "Action added"
-            action.save()
-            action.set_leads(form.lead_pairs(), reason="Action added")
+        action = section.add_action(
+            text=data["text"],
+            outcomes=data["outcomes"],
+            timescale=data["timescale"],
+            due_date=data["due_date"],
+            leads=form.lead_pairs(),
+        )
         messages.success(request, f"Action {action.ref} has been added.")
         return redirect("action_detail", pk=action.pk)
     return render(request, "actionplan/action_form.html", {"section": section, "form": form})
@@ -98,35 +104,53 @@ def edit_section(request, pk):
     section = get_section_for(request, pk, to="edit")
     form = SectionForm(posted(request), instance=section)
     if request.method == "POST" and form.is_valid():
-        section = form.save(commit=False)
-        if "title" in form.changed_data:
-            section.title_reconstructed = False
-        section._change_reason = form.cleaned_data["reason"]
-        section.save()
+        data = form.cleaned_data
+        section.refresh_from_db()  # the form wrote the posted words onto the instance
+        try:
+            section.edit(
+                title=data["title"],
+                purpose=data["purpose"],
+                reason=data["reason"],
+                version=data["version"],
+            )
+        except EditConflict as conflict:
+            return conflict_page(request, section, conflict, form, theirs=section_fields)
         messages.success(request, f"Section {section.number} has been updated.")
-        return redirect("plan_overview")
+        return plan_page(section.plan)
     return render(request, "actionplan/section_form.html", {"section": section, "form": form})
+
+
+def _remove(request, obj, form, template, context, done):
+    # ``obj`` is the action or section; ``done`` is (message, the fields a conflict shows).
+    """Remove ``obj`` with the form's reason; the form says why if it may not be removed."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj.remove(form.cleaned_data["reason"], version=form.cleaned_data["version"])
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        except EditConflict as conflict:
+            return conflict_page(request, obj, conflict, form, theirs=done[1])
+        else:
+            messages.success(request, done[0])
+            return plan_page(context["plan"])
+    return render(request, template, {"form": form, **context})
 
 
 @login_required
 @GET_AND_POST
 def remove_action(request, pk):
     action = get_action_for(request, pk, to="remove")
-    form = RemoveForm(posted(request), what="action")
-    if request.method == "POST" and form.is_valid():
-        action.remove(form.cleaned_data["reason"])
-        messages.success(request, f"Action {action.ref} has been removed from the plan.")
-        return redirect("plan_overview")
-    return render(request, "actionplan/remove.html", {"form": form, "action": action})
+    form = RemoveForm(posted(request), instance=action)
+    done = (f"Action {action.ref} has been removed from the plan.", action_fields)
+    context = {"action": action, "plan": action.section.plan}
+    return _remove(request, action, form, "actionplan/remove.html", context, done)
 
 
 @login_required
 @GET_AND_POST
 def remove_section(request, pk):
     section = get_section_for(request, pk, to="edit")
-    form = RemoveForm(posted(request), what="section", section=section)
-    if request.method == "POST" and form.is_valid():
-        section.remove(form.cleaned_data["reason"])
-        messages.success(request, f"Section {section.number} has been removed from the plan.")
-        return redirect("plan_overview")
-    return render(request, "actionplan/remove.html", {"form": form, "section": section})
+    form = RemoveForm(posted(request), instance=section)
+    done = (f"Section {section.number} has been removed from the plan.", section_fields)
+    context = {"section": section, "plan": section.plan}
+    return _remove(request, section, form, "actionplan/remove.html", context, done)

@@ -2,9 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -15,25 +14,20 @@ from .access import (
     require,
     require_member,
 )
-from .filters import ActionFilter
-from .forms import (
-    NOT_RATED,
-    AsAtForm,
-    EvidenceForm,
-    RateForm,
-    WithdrawForm,
-)
+from .filters import ActionFilter, AsAtForm
+from .forms import EvidenceForm, RateForm, WithdrawForm
+from .history import end_of_day, latest_changes, rating_changes, timescale_revisions
 from .http import GET_AND_POST, posted
 from .models import Action, EditConflict, EvidenceEntry, Rag, Section
 from .quarters import financial_quarter
-from .snapshot import PlanDidNotExist, SectionRow, end_of_day, plan_snapshot
+from .snapshot import PlanDidNotExist, SectionRow, plan_snapshot
 
 
 @login_required
 @require_safe
 def plan_overview(request, slug=None):
     plan = get_plan_for(request, slug)
-    filterset = ActionFilter(request.GET or None, queryset=Action.objects.in_plan(plan), plan=plan)
+    filterset = ActionFilter(request.GET or None, plan=plan)
     as_at = filterset.as_at_date
     try:
         snapshot = plan_snapshot(plan, as_at=as_at)
@@ -42,14 +36,7 @@ def plan_overview(request, slug=None):
         snapshot, as_at = plan_snapshot(plan), None
     sections = snapshot.sections
     if filterset.is_filtered:
-        if as_at:
-            keep = filterset.matches
-        else:
-            matching = set(filterset.qs.values_list("pk", flat=True))
-
-            def keep(action):
-                return action.pk in matching
-
+        keep = filterset.matches
         sections = [
             SectionRow(row.section, [a for a in row.actions if keep(a)]) for row in sections
         ]
@@ -80,12 +67,7 @@ def my_actions(request):
         .filter(leads__agency__in=viewer.lead_agency_ids)
         .distinct()
         .select_related("section__plan")
-        .annotate(
-            last_evidence=Max(
-                "evidence_entries__activity_date",
-                filter=Q(evidence_entries__withdrawn_at=None),
-            )
-        )
+        .with_evidence_status(since=quarter.start)
         .order_by("due_date", "section__number", "position")
     )
     rows = [
@@ -93,7 +75,7 @@ def my_actions(request):
             "action": action,
             "overdue": action.is_overdue(today),
             "due_this_quarter": quarter.start <= action.due_date <= quarter.end,
-            "needs_evidence": not action.last_evidence or action.last_evidence < quarter.start,
+            "needs_evidence": action.needs_evidence,
         }
         for action in actions
     ]
@@ -111,26 +93,21 @@ def dashboard(request, slug=None):
     today = timezone.localdate()
     quarter = financial_quarter(today)
     in_plan = Action.objects.in_plan(plan)
-    counts = {}
-    for row in in_plan.values("section_id", "rag").annotate(n=Count("id")).order_by():
-        counts.setdefault(row["section_id"], {})[row["rag"]] = row["n"]
+    counts = in_plan.rag_counts_by_section()
     sections = []
     for section in Section.objects.filter(plan=plan).current():
         by_rag = counts.get(section.pk, {})
         total = sum(by_rag.values())
         segments = [
             {
-                "rag": rag or NOT_RATED,
+                "rag": Rag.to_form(rag),
                 "label": Rag.label_for(rag),
                 "count": by_rag.get(rag, 0),
                 "percent": round(100 * by_rag.get(rag, 0) / total) if total else 0,
             }
-            for rag in [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, ""]
+            for rag in Rag.in_order()
         ]
         sections.append({"section": section, "segments": segments, "total": total})
-    recent = EvidenceEntry.objects.current().filter(
-        action=OuterRef("pk"), activity_date__gte=quarter.start
-    )
     return render(
         request,
         "actionplan/dashboard.html",
@@ -141,8 +118,10 @@ def dashboard(request, slug=None):
             "sections": sections,
             "totals": _totals(sections),
             "overdue": in_plan.overdue(today).select_related("section").order_by("due_date"),
-            "no_evidence": in_plan.filter(~Exists(recent)).select_related("section"),
-            "changes": _latest_changes(plan),
+            "no_evidence": in_plan.with_evidence_status(since=quarter.start)
+            .filter(needs_evidence=True)
+            .select_related("section"),
+            "changes": latest_changes(plan),
         },
     )
 
@@ -153,46 +132,6 @@ def _totals(sections):
         for segment in row["segments"]:
             totals[segment["label"]] = totals.get(segment["label"], 0) + segment["count"]
     return totals
-
-
-def _latest_changes(plan, limit=10):
-    """The latest changes to actions and evidence in the plan, newest first."""
-    action_changes = (
-        Action.history.filter(section__plan=plan)
-        .select_related("section")
-        .order_by("-history_date")[:limit]
-    )
-    evidence_changes = (
-        EvidenceEntry.history.filter(action__section__plan=plan)
-        .select_related("action__section")
-        .order_by("-history_date")[:limit]
-    )
-    changes = [
-        {
-            "when": r.history_date,
-            "who": r.history_user_name,
-            "ref": f"{r.section.number}.{r.position}",
-            "action_id": r.id,
-            "what": {"+": "Action added", "~": "Action changed", "-": "Action removed"}[
-                r.history_type
-            ],
-            "reason": r.history_change_reason,
-        }
-        for r in action_changes
-    ] + [
-        {
-            "when": r.history_date,
-            "who": r.history_user_name,
-            "ref": r.action.ref,
-            "action_id": r.action_id,
-            "what": {"+": "Evidence added", "~": "Evidence changed", "-": "Evidence removed"}[
-                r.history_type
-            ],
-            "reason": r.history_change_reason,
-        }
-        for r in evidence_changes
-    ]
-    return sorted(changes, key=lambda change: change["when"], reverse=True)[:limit]
 
 
 @login_required
@@ -210,8 +149,8 @@ def action_detail(request, pk):
             "action": action,
             "overdue": action.is_overdue(),
             "entries": entries,
-            "ratings": action.rating_history(),
-            "timescale_revisions": action.timescale_revisions(),
+            "ratings": rating_changes(action),
+            "timescale_revisions": timescale_revisions(action),
         },
     )
 
@@ -232,7 +171,7 @@ def _action_as_at(request, action, as_at):
             "action": action,
             "then": then,
             "as_at": as_at,
-            "ratings": [r for r in action.rating_history() if r["when"] <= moment],
+            "ratings": rating_changes(action, until=moment),
         },
     )
 
@@ -241,9 +180,7 @@ def _action_as_at(request, action, as_at):
 @GET_AND_POST
 def rate_action(request, pk):
     action = get_action_for(request, pk, to="rate")
-    form = RateForm(
-        posted(request), initial={"rag": action.rag or NOT_RATED, "version": action.version}
-    )
+    form = RateForm(posted(request), initial={"rag": Rag.to_form(action.rag)}, instance=action)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -262,10 +199,14 @@ def add_evidence(request, pk):
     agencies = require_member(request).leading_agencies_for(action)
     form = EvidenceForm(posted(request), agencies=agencies)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        entry = EvidenceEntry(action=action, recorded_by=request.user, **data)
-        entry._change_reason = "Evidence added"
-        entry.save()
+        data = form.cleaned_data
+        EvidenceEntry.record(
+            action,
+            text=data["text"],
+            activity_date=data["activity_date"],
+            agency=data["agency"],
+            by=request.user,
+        )
         messages.success(request, f"Evidence added to {action.ref}.")
         return redirect("action_detail", pk=action.pk)
     return render(
@@ -281,22 +222,11 @@ def edit_evidence(request, pk):
     entry = get_evidence_for(request, pk, to="edit")
     action = entry.action
     agencies = require_member(request).leading_agencies_for(action) or [entry.agency]
-    initial = {
-        "text": entry.text,
-        "activity_date": entry.activity_date,
-        "agency": entry.agency_id,
-        "version": entry.version,
-    }
-    form = EvidenceForm(posted(request), initial=initial, agencies=agencies)
+    initial = {"text": entry.text, "activity_date": entry.activity_date, "agency": entry.agency_id}
+    form = EvidenceForm(posted(request), initial=initial, agencies=agencies, instance=entry)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
         try:
-            with transaction.atomic():
-                entry.check_version(data.pop("version"))
-                for field, value in data.items():
-                    setattr(entry, field, value)
-                entry._change_reason = "Evidence edited"
-                entry.save()
+            entry.edit(**form.cleaned_data)
         except EditConflict as conflict:
             return conflict_page(request, entry.action, conflict, form, theirs=evidence_fields)
         messages.success(request, f"Your evidence entry on {action.ref} has been changed.")
@@ -312,9 +242,12 @@ def edit_evidence(request, pk):
 @GET_AND_POST
 def withdraw_evidence(request, pk):
     entry = get_evidence_for(request, pk, to="withdraw")
-    form = WithdrawForm(posted(request))
+    form = WithdrawForm(posted(request), instance=entry)
     if request.method == "POST" and form.is_valid():
-        entry.withdraw(form.cleaned_data["reason"])
+        try:
+            entry.withdraw(form.cleaned_data["reason"], version=form.cleaned_data["version"])
+        except EditConflict as conflict:
+            return conflict_page(request, entry.action, conflict, form, theirs=evidence_fields)
         messages.success(request, f"Your evidence entry on {entry.action.ref} has been withdrawn.")
         return redirect("action_detail", pk=entry.action_id)
     return render(request, "actionplan/withdraw_evidence.html", {"entry": entry, "form": form})
@@ -332,18 +265,27 @@ def evidence_fields(entry):
     ]
 
 
-def conflict_page(request, action, conflict, form, theirs):
-    """Someone saved first: show their version beside the person's unsaved one (409)."""
+def conflict_page(request, about, conflict, form, theirs):
+    """Someone saved first: show their version beside the person's unsaved one (409).
+    ``about`` is the action (or, for a section's forms, the section) the form was for."""
     mine = [
         (form.fields[name].label or name, form.data.get(name, ""))
         for name in form.fields
         if name != "version" and not form.fields[name].widget.is_hidden
     ]
+    if isinstance(about, Section):
+        caption, back = f"Section {about.number}", f"{about.number}. {about.title}"
+        back_url = reverse("plan_overview_for", args=[about.plan.slug])
+    else:
+        caption, back = f"Action {about.ref}", f"action {about.ref}"
+        back_url = reverse("action_detail", args=[about.pk])
     return render(
         request,
         "actionplan/conflict.html",
         {
-            "action": action,
+            "caption": caption,
+            "back": back,
+            "back_url": back_url,
             "theirs": theirs(conflict.current),
             "mine": mine,
             "again": request.path,

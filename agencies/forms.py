@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.text import slugify
 
+from actionplan.fields import PlainTextField
+
 from .models import Agency, AuditEvent, Membership, Post
 
 
@@ -9,6 +11,7 @@ class AgencyForm(forms.ModelForm):
     class Meta:
         model = Agency
         fields = ["name", "kind", "also_known_as", "is_active"]
+        field_classes = {"name": PlainTextField, "also_known_as": PlainTextField}
         labels = {"kind": "Type", "is_active": "Active"}
         widgets = {"kind": forms.RadioSelect}
         error_messages = {
@@ -33,8 +36,15 @@ class PostForm(forms.ModelForm):
     class Meta:
         model = Post
         fields = ["agency", "title"]
+        field_classes = {"title": PlainTextField}
         labels = {"title": "Post or team"}
         error_messages = {"title": {"required": "Enter the post or team"}}
+
+
+# Every history row keeps the full name of whoever made the change ("first last") in a
+# column of 150 characters (actionplan.historical). Django allows 150 for each name, so a
+# person could otherwise be saved whose every change then fails on PostgreSQL.
+FULL_NAME_MAX_LENGTH = 150
 
 
 class PersonForm(forms.ModelForm):
@@ -43,33 +53,63 @@ class PersonForm(forms.ModelForm):
     password = forms.CharField(
         label="First password",
         widget=forms.PasswordInput(render_value=False),
-        help_text="At least 12 characters. Ask them to change it when they first sign in.",
+        help_text=(
+            "At least 12 characters, and not containing their username. "
+            "Ask them to change it when they first sign in."
+        ),
         error_messages={"required": "Enter a first password"},
     )
 
     class Meta:
         model = get_user_model()
         fields = ["username", "first_name", "last_name", "email"]
+        field_classes = {"first_name": PlainTextField, "last_name": PlainTextField}
         error_messages = {
             "username": {
                 "required": "Enter a username",
                 "unique": "Someone already has this username",
+                "max_length": "Username must be 150 characters or fewer",
+            },
+            "first_name": {
+                "required": "Enter their first name",
+                "max_length": "First name must be 150 characters or fewer",
+            },
+            "last_name": {
+                "required": "Enter their last name",
+                "max_length": "Last name must be 150 characters or fewer",
+            },
+            "email": {
+                "invalid": "Enter an email address in the correct format, like name@example.com",
+                "max_length": "Email address must be 254 characters or fewer",
             },
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = True
-        self.fields["first_name"].error_messages["required"] = "Enter their first name"
         self.fields["last_name"].required = True
-        self.fields["last_name"].error_messages["required"] = "Enter their last name"
         if self.instance.pk:
             del self.fields["password"]
 
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        password_validation.validate_password(password, self.instance)
-        return password
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_name"), cleaned.get("last_name")
+        if first and last and len(f"{first} {last}") > FULL_NAME_MAX_LENGTH:
+            self.add_error(
+                "first_name", f"Full name must be {FULL_NAME_MAX_LENGTH} characters or fewer"
+            )
+        return cleaned
+
+    def _post_clean(self):
+        # The password is checked against the person as they will be saved (the
+        # username, the names): only now does the instance hold what was typed.
+        super()._post_clean()
+        password = self.cleaned_data.get("password")
+        if password:
+            try:
+                password_validation.validate_password(password, self.instance)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
 
     def save(self, commit=True):
         user = super().save(commit=False)
@@ -106,7 +146,7 @@ class MembershipForm(forms.ModelForm):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = PlainTextField(
         label="Reason",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

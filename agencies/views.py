@@ -1,12 +1,18 @@
 """Managing the partnership: agencies, groups, posts, people and memberships.
 
-The business manager's pages; each view's first line is an access helper."""
+The business manager's pages. Every form page is a ``FormPage``: a few lines saying
+what the page is about, its form, its words and, where saving is not "save the form
+with a change reason", what saving means. One shape does the rest, in the same order
+on every page: access, object, form, save, message, back to Manage."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import Context, Template
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from actionplan.access import require
@@ -20,7 +26,7 @@ from .forms import (
     PostForm,
     ReasonForm,
 )
-from .models import Agency, AuditEvent, Membership, Post
+from .models import Agency, AuditEvent, Membership
 
 MANAGE = "may_manage_people"
 
@@ -44,96 +50,190 @@ def manage(request):
     )
 
 
-@login_required
-@GET_AND_POST
-def agency_form(request, pk=None):
-    require(request, MANAGE)
-    agency = get_object_or_404(Agency, pk=pk) if pk else None
-    form = AgencyForm(posted(request), instance=agency)
-    if request.method == "POST" and form.is_valid():
-        agency = form.save(commit=False)
-        agency._change_reason = "Agency details edited" if pk else "Agency added"
-        agency.save()
-        messages.success(request, f"{agency} has been saved.")
-        return redirect("manage")
-    return render(request, "agencies/agency_form.html", {"form": form, "agency": agency})
+def worded(text, obj):
+    """A page's words about ``obj``, from a Django template string such as
+    ``"Edit {{ object.name }}"``: HTML, escaped, like the rest of the page."""
+    return Template(text).render(Context({"object": obj}))
 
 
-@login_required
-@GET_AND_POST
-def post_new(request):
-    require(request, MANAGE)
-    form = PostForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        post = form.save(commit=False)
-        post._change_reason = "Post added"
-        post.save()
-        messages.success(request, f"{post} has been added.")
-        return redirect("manage")
-    return render(request, "agencies/post_form.html", {"form": form})
+class FormPage:
+    """One GOV.UK form page: GET shows the form, POST saves it, any other method is 405.
+
+    Declare a page by setting the attributes below; ``as_view()`` makes the view. The
+    words are Django template strings about ``object``, the page's object. Override
+    ``save`` when saving is more than saving the form with ``change_reason``,
+    ``refusal`` when the page must not be used for some objects, and ``access`` for a
+    page about an object with an access helper of its own (``get_action_for``).
+    """
+
+    permission = MANAGE  # an attribute of actionplan.access.Viewer
+    queryset = None  # set for a page about one object: the URL's pk, 404 if not in it
+    form_class = forms.Form  # a ModelForm gets the object as its instance
+    title = ""  # the <h1>
+    page_title = ""  # the <title>, when it is not the <h1>
+    intro = ""  # a paragraph under the heading
+    warning = ""  # GOV.UK warning text above the button
+    submit = "Save"
+    submit_class = ""  # "govuk-button--warning" for a page that removes something
+    change_reason = ""  # kept in the history of what the page saves
+    success_message = "{{ object }} has been saved."
+    back_to = "manage"  # where the back link and a saved form go
+    template_name = "includes/form_page.html"
+
+    @classmethod
+    def as_view(cls):
+        @login_required
+        @GET_AND_POST
+        def view(request, pk=None):
+            return cls().respond(request, pk)
+
+        view.__name__ = view.__qualname__ = cls.__name__
+        view.__module__, view.__doc__ = cls.__module__, cls.__doc__
+        view.page_class = cls
+        return view
+
+    def respond(self, request, pk):
+        self.object = self.access(request, pk)
+        refusal = self.refusal()
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(self.back_url())
+        # Worded before the form is bound: a ModelForm writes what was posted, valid or
+        # not, onto its instance, and the heading is about the object as it is saved.
+        page = self.page_context()
+        form = self.get_form(posted(request))
+        if request.method == "POST" and form.is_valid():
+            saved = self.save(form)
+            messages.success(request, worded(self.success_message, saved))
+            return redirect(self.back_url())
+        return render(request, self.template_name, {**page, "form": form, "object": self.object})
+
+    def access(self, request, pk):
+        """The first step: may this person use the page (403), then its object (404)."""
+        self.viewer = require(request, self.permission)
+        return get_object_or_404(self.queryset, pk=pk) if pk is not None else None
+
+    def refusal(self):
+        """Why this page may not be used for ``self.object``, if it may not."""
+        return ""
+
+    def get_form(self, data):
+        if issubclass(self.form_class, forms.BaseModelForm):
+            return self.form_class(data, instance=self.object)
+        return self.form_class(data)
+
+    def save(self, form):
+        obj = form.save(commit=False)
+        obj._change_reason = self.change_reason
+        obj.save()
+        form.save_m2m()
+        return obj
+
+    def page_context(self):
+        title = worded(self.title, self.object)
+        return {
+            "title": title,
+            "page_title": worded(self.page_title, self.object) if self.page_title else title,
+            "intro": worded(self.intro, self.object),
+            "warning": worded(self.warning, self.object),
+            "submit": self.submit,
+            "submit_class": self.submit_class,
+            "back_url": self.back_url(),
+        }
+
+    def back_url(self):
+        return reverse(self.back_to)
 
 
-@login_required
-@GET_AND_POST
-def person_form(request, pk=None):
-    require(request, MANAGE)
-    person = get_object_or_404(get_user_model(), pk=pk) if pk else None
-    form = PersonForm(posted(request), instance=person)
-    if request.method == "POST" and form.is_valid():
-        person = form.save()
-        messages.success(request, f"{person.get_full_name()} has been saved.")
-        return redirect("manage")
-    return render(request, "agencies/person_form.html", {"form": form, "person": person})
+# -- agencies and groups, and their posts ---------------------------------------------
 
 
-@login_required
-@GET_AND_POST
-def person_deactivate(request, pk):
+class AddAgency(FormPage):
+    form_class = AgencyForm
+    title = "Add an agency or group"
+    change_reason = "Agency added"
+
+
+class EditAgency(AddAgency):
+    queryset = Agency.objects.all()
+    title = "Edit agency or group"
+    page_title = "Edit {{ object.name }}"
+    change_reason = "Agency details edited"
+
+
+class AddPost(FormPage):
+    form_class = PostForm
+    title = "Add a post"
+    change_reason = "Post added"
+    success_message = "{{ object }} has been added."
+
+
+# -- people ---------------------------------------------------------------------------
+
+
+class AddPerson(FormPage):
+    form_class = PersonForm
+    title = "Add a person"
+    success_message = "{{ object.get_full_name }} has been saved."
+
+
+class EditPerson(AddPerson):
+    queryset = get_user_model().objects.all()
+    title = "Edit person"
+    page_title = "Edit {{ object.username }}"
+
+
+class DeactivatePerson(FormPage):
     """People who leave are deactivated, never deleted: their name stays on the history."""
-    viewer = require(request, MANAGE)
-    person = get_object_or_404(get_user_model(), pk=pk, is_active=True)
-    if person == viewer.user:
-        messages.error(request, "You cannot deactivate yourself.")
-        return redirect("manage")
-    if request.method == "POST":
+
+    queryset = get_user_model().objects.filter(is_active=True)
+    title = "Deactivate {{ object.get_full_name|default:object.username }}?"
+    page_title = "Deactivate {{ object.username }}"
+    intro = "They will no longer be able to sign in. Their name stays on everything they changed."
+    submit, submit_class = "Deactivate", "govuk-button--warning"
+    success_message = "{{ object.get_full_name }} can no longer sign in."
+
+    def refusal(self):
+        if self.object == self.viewer.user:
+            return "You cannot deactivate yourself."
+        return ""
+
+    def save(self, form):
+        person = self.object
         person.is_active = False
         person.save(update_fields=["is_active"])
-        messages.success(request, f"{person.get_full_name()} can no longer sign in.")
-        return redirect("manage")
-    return render(request, "agencies/person_deactivate.html", {"person": person})
+        return person
 
 
-@login_required
-@GET_AND_POST
-def membership_new(request):
-    require(request, MANAGE)
-    form = MembershipForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        membership = form.save(commit=False)
-        membership._change_reason = "Membership added"
-        membership.save()
-        messages.success(request, f"{membership} has been added.")
-        return redirect("manage")
-    return render(
-        request, "agencies/membership_form.html", {"form": form, "posts": Post.objects.all()}
+# -- memberships ----------------------------------------------------------------------
+
+
+class AddMembership(FormPage):
+    form_class = MembershipForm
+    title = "Add a membership"
+    change_reason = "Membership added"
+    success_message = "{{ object }} has been added."
+
+
+class RemoveMembership(FormPage):
+    queryset = Membership.objects.select_related("user", "agency")
+    form_class = ReasonForm
+    title = "Remove a membership"
+    intro = (
+        "{{ object.user.get_full_name|default:object.user.username }}: "
+        "{{ object.get_role_display }}, {{ object.agency }}. The membership stays in the history."
     )
+    submit, submit_class = "Remove membership", "govuk-button--warning"
+    success_message = "{{ object }} has been removed."
 
-
-@login_required
-@GET_AND_POST
-def membership_remove(request, pk):
-    require(request, MANAGE)
-    membership = get_object_or_404(Membership.objects.select_related("user", "agency"), pk=pk)
-    form = ReasonForm(posted(request))
-    if request.method == "POST" and form.is_valid():
+    def save(self, form):
+        membership = self.object
         membership._change_reason = form.cleaned_data["reason"]
         membership.delete()
-        messages.success(request, f"{membership} has been removed.")
-        return redirect("manage")
-    return render(
-        request, "agencies/membership_remove.html", {"membership": membership, "form": form}
-    )
+        return membership
 
+
+# -- the audit log --------------------------------------------------------------------
 
 AUDIT_PAGE_SIZE = 50
 

@@ -1,7 +1,9 @@
 """The plan as a spreadsheet: CSV for machines, XLSX for people.
 
 Both take a ``PlanSnapshot`` (the plan now or as at a date) and write one row per
-action, with the columns of the plan's own table.
+action, with the columns of the plan's own table. Text goes out without control
+characters (``actionplan.text``): the forms take them out, but text stored before they
+did may hold one, and a single one made the workbook fail for everyone.
 """
 
 import csv
@@ -10,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from actionplan.models import Rag
+from actionplan.text import clean_text
 
 COLUMNS = ["section", "ref", "action", "outcomes", "leads", "timescale", "current_position", "rag"]
 HEADINGS = ["Section", "Ref", "Action", "Outcomes", "Leads", "Timescale", "Current position", "RAG"]
@@ -52,7 +55,7 @@ def write_csv(snapshot, stream):
     writer = csv.DictWriter(stream, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows(snapshot):
-        writer.writerow({key: neutralise(value) for key, value in row.items()})
+        writer.writerow({key: neutralise(clean_text(value)) for key, value in row.items()})
 
 
 def write_xlsx(snapshot, target):
@@ -66,14 +69,15 @@ def write_xlsx(snapshot, target):
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[cell.column_letter].width = width
     top_wrap = Alignment(wrap_text=True, vertical="top")
-    for row in rows(snapshot):
-        sheet.append([row[key] for key in COLUMNS])
-        for cell in sheet[sheet.max_row]:
+    # Rows counted here: reading sheet.max_row in the loop makes the export quadratic.
+    for row_number, row in enumerate(rows(snapshot), start=2):
+        sheet.append([clean_text(row[key]) for key in COLUMNS])
+        for cell in sheet[row_number]:
             # Text is text: never let a cell starting with "=" become a formula.
             if cell.data_type == "f":
                 cell.data_type = "s"
             cell.alignment = top_wrap
-        rag_cell = sheet.cell(row=sheet.max_row, column=len(COLUMNS))
+        rag_cell = sheet.cell(row=row_number, column=len(COLUMNS))
         fill = RAG_FILLS.get(row["rag"].lower())
         if fill:
             rag_cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
@@ -83,8 +87,9 @@ def write_xlsx(snapshot, target):
     sheet.print_options.gridLines = True
     sheet.page_setup.orientation = "landscape"
     sheet.print_title_rows = "1:1"
-    title = snapshot.plan.short_title or snapshot.plan.title
+    title = clean_text(snapshot.plan.short_title or snapshot.plan.title)
+    marking = clean_text(snapshot.plan.protective_marking)
     as_at = f" as at {snapshot.as_at:%-d %B %Y}" if snapshot.as_at else ""
-    sheet.oddHeader.center.text = f"{snapshot.plan.protective_marking} – {title}{as_at}"
-    sheet.oddFooter.center.text = f"{snapshot.plan.protective_marking} – Page &P of &N"
+    sheet.oddHeader.center.text = f"{marking} – {title}{as_at}"
+    sheet.oddFooter.center.text = f"{marking} – Page &P of &N"
     workbook.save(target)

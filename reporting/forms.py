@@ -1,8 +1,8 @@
 """The board pack form: which plan, as at which date, and changes since when."""
 
 from django import forms
-from django.utils import timezone
 
+from actionplan.fields import TODAY, BoundedDateField
 from actionplan.models import Plan
 
 from .pack import long_date, plan_created_on
@@ -21,23 +21,31 @@ class BoardPackForm(forms.Form):
             "invalid_choice": "Select a plan from the list",
         },
     )
-    as_at = forms.DateField(
+    as_at = BoundedDateField(
         label="As-at date",
+        subject="The as-at date",
+        latest=TODAY,
         help_text=f"The pack shows the plan as it stood at the end of this day. {DATE_HINT}",
         error_messages={
             "required": "Enter the as-at date",
             "invalid": "The as-at date must be a real date, for example 30/09/2015",
         },
     )
-    since = forms.DateField(
+    since = BoundedDateField(
         label="Report changes since (optional)",
+        subject="The since date",
+        # Before the as-at date, so never in the future; clean() compares the two.
+        latest=TODAY,
         required=False,
         help_text=(
             "Changes made after the end of this day are reported. Leave it blank to report "
             "changes since the last issued pack, or since the plan was set up if there is none. "
             f"{DATE_HINT}"
         ),
-        error_messages={"invalid": "The since date must be a real date, for example 30/06/2015"},
+        error_messages={
+            "invalid": "The since date must be a real date, for example 30/06/2015",
+            "too_late": "The since date must be before the as-at date",
+        },
     )
 
     def __init__(self, *args, **kwargs):
@@ -45,12 +53,6 @@ class BoardPackForm(forms.Form):
         plans = list(self.fields["plan"].queryset[:2])
         if len(plans) == 1:
             self.fields["plan"].initial = plans[0].slug
-
-    def clean_as_at(self):
-        as_at = self.cleaned_data["as_at"]
-        if as_at > timezone.localdate():
-            raise forms.ValidationError("The as-at date must be today or in the past")
-        return as_at
 
     def clean(self):
         cleaned = super().clean()

@@ -18,29 +18,15 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from actionplan.historical import person_name
+from actionplan.history import changes_between, end_of_day
 from actionplan.models import Plan, Rag
 from actionplan.quarters import financial_quarter
-from actionplan.snapshot import end_of_day, plan_snapshot
+from actionplan.snapshot import plan_snapshot
 
-from .changes import changes_between, direction, person
 from .models import BoardPack
 
-RAG_COLUMNS = [
-    (Rag.RED, "Red"),
-    (Rag.AMBER, "Amber"),
-    (Rag.GREEN, "Green"),
-    (Rag.BLUE, "Blue"),
-    ("", "Not rated"),
-]
-# GOV.UK colours; text on amber and grey is black, on the others white (contrast).
-RAG_FILL = {
-    "red": "#d4351c",
-    "amber": "#f47738",
-    "green": "#00703c",
-    "blue": "#1d70b8",
-    "none": "#b1b4b6",
-}
-RAG_INK = {"amber": "#0b0c0c", "none": "#0b0c0c"}
+RAG_COLUMNS = Rag.columns()
 COMMAND_LINE = "Command line (manage.py board_pack)"
 MOVEMENT = [
     ("up", "Rating went up"),
@@ -149,7 +135,7 @@ class PlanRow:
 
     @property
     def rag_class(self):
-        return self.action.rag or "none"
+        return Rag.key_for(self.action.rag)
 
     @property
     def is_long(self):
@@ -220,7 +206,7 @@ def pack_context(plan, as_at, since=None, *, generated_by=None, generated_at=Non
         "period": period,
         "issued": issued,
         "generated_by": generated_by,
-        "generated_by_name": person(generated_by) or COMMAND_LINE,
+        "generated_by_name": person_name(generated_by) or COMMAND_LINE,
         "generated_at": generated_at,
         "document_title": f"Board pack: {plan.title}, as at {long_date(as_at)}",
         "changes": changes,
@@ -265,7 +251,7 @@ def movement(rows, rag_at_start):
         if action.pk not in rag_at_start:
             refs["added"].append(action.ref)
         else:
-            refs[direction(rag_at_start[action.pk], action.rag)].append(action.ref)
+            refs[Rag.direction(rag_at_start[action.pk], action.rag)].append(action.ref)
     return [
         {"key": key, "label": label, "count": len(refs[key]), "refs": refs[key]}
         for key, label in MOVEMENT
@@ -294,8 +280,8 @@ def rag_chart(parts):
                 width = count * unit
                 segments.append(
                     {
-                        "fill": RAG_FILL[rag or "none"],
-                        "ink": RAG_INK.get(rag or "none", "#ffffff"),
+                        "fill": Rag.fill(rag),
+                        "ink": Rag.ink(rag),
                         "label": label,
                         "count": count,
                         "x": round(x, 1),
@@ -318,7 +304,7 @@ def rag_chart(parts):
     legend_y = 8 + len(parts) * CHART_ROW_HEIGHT + 10
     legend = [
         {
-            "fill": RAG_FILL[rag or "none"],
+            "fill": Rag.fill(rag),
             "label": label,
             "x": CHART_LABEL_WIDTH + index * 76,
             "text_x": CHART_LABEL_WIDTH + index * 76 + 16,

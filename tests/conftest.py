@@ -1,21 +1,41 @@
 """The fixed cast: the chair, an agency lead (Awaken), a lead of another agency
 (Lancashire Police), the business manager, a board member, an anonymous visitor."""
 
+import json
 import os
 import tempfile
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from simple_history.utils import bulk_create_with_history
 
-from actionplan.models import Action
-from actionplan.seed import load_plan
+from actionplan.models import Action, Plan
+from actionplan.seed import SEED_PLAN, load_plan
 from agencies.models import Agency, Membership
+
+SEED_PLAN_SLUG = json.loads(SEED_PLAN.read_text(encoding="utf-8"))["plan"]["slug"]
+
+# fixture name: (username, agency slug, role); no slug means the plan's owner.
+CAST = {
+    "chair": ("chair", None, Membership.Role.CHAIR),
+    "awaken_lead": ("awaken.lead", "awaken", Membership.Role.AGENCY_LEAD),
+    "police_lead": ("police.lead", "lancashire-police", Membership.Role.AGENCY_LEAD),
+    "manager": ("manager", "bscb", Membership.Role.BUSINESS_MANAGER),
+    "board_member": ("board.member", "bscb", Membership.Role.BOARD_MEMBER),
+}
 
 
 def pytest_collection_modifyitems(items):
     """Browser tests run last: their live server needs transactional tests, which empty
-    the database afterwards, and every other test relies on the plan loaded once."""
+    the database afterwards, and every other test relies on the plan loaded once.
+    Browser and property-based (Hypothesis) tests are ``slow``: `make test-quick` leaves
+    them out."""
+    for item in items:
+        hypothesis = getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+        if hypothesis or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
@@ -58,8 +78,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def plan(db):
-    """The real CSE plan, loaded as `make run` loads it (again, after a flush)."""
-    return load_plan().plan
+    """The real CSE plan, as `make run` loads it: loaded once for the session (and again
+    after a transactional test has emptied the database)."""
+    return Plan.objects.filter(slug=SEED_PLAN_SLUG).first() or load_plan().plan
 
 
 def action(plan, ref):
@@ -77,35 +98,70 @@ def make_person(username, agency, role):
     return user
 
 
-@pytest.fixture
-def chair(plan):
-    return make_person("chair", plan.owner, Membership.Role.CHAIR)
-
-
-@pytest.fixture
-def awaken_lead(plan):
-    return make_person(
-        "awaken.lead", Agency.objects.get(slug="awaken"), Membership.Role.AGENCY_LEAD
+def make_cast(plan, names):
+    """{fixture name: user} for these members of the cast, made together: four queries
+    however many they are (make_person() takes four each), with the same history."""
+    if not names:
+        return {}
+    people = [CAST[name] for name in names]
+    agencies = Agency.objects.in_bulk({slug for _, slug, _ in people if slug}, field_name="slug")
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(
+            username=username,
+            first_name=username.split(".")[0].title(),
+            last_name="Tester",
+            password=make_password(None),  # unusable, as create_user() leaves it
+        )
+        for username, _, _ in people
     )
-
-
-@pytest.fixture
-def police_lead(plan):
-    return make_person(
-        "police.lead", Agency.objects.get(slug="lancashire-police"), Membership.Role.AGENCY_LEAD
+    bulk_create_with_history(
+        [
+            Membership(user=user, agency_id=agencies[slug].pk if slug else plan.owner_id, role=role)
+            for user, (_, slug, role) in zip(users, people, strict=True)
+        ],
+        Membership,
+        default_change_reason="Test cast",
     )
+    return dict(zip(names, users, strict=True))
 
 
 @pytest.fixture
-def manager(plan):
-    return make_person("manager", Agency.objects.get(slug="bscb"), Membership.Role.BUSINESS_MANAGER)
+def _cast(request, plan):
+    """The people of the cast that this test uses, made at once; one asked for later
+    (request.getfixturevalue) is made when asked."""
+    people = make_cast(plan, [name for name in CAST if name in request.fixturenames])
+
+    def person(name):
+        if name not in people:
+            people.update(make_cast(plan, [name]))
+        return people[name]
+
+    return person
 
 
 @pytest.fixture
-def board_member(plan):
-    return make_person(
-        "board.member", Agency.objects.get(slug="bscb"), Membership.Role.BOARD_MEMBER
-    )
+def chair(_cast):
+    return _cast("chair")
+
+
+@pytest.fixture
+def awaken_lead(_cast):
+    return _cast("awaken_lead")
+
+
+@pytest.fixture
+def police_lead(_cast):
+    return _cast("police_lead")
+
+
+@pytest.fixture
+def manager(_cast):
+    return _cast("manager")
+
+
+@pytest.fixture
+def board_member(_cast):
+    return _cast("board_member")
 
 
 @pytest.fixture
@@ -123,9 +179,7 @@ def synthetic_plan(plan):
     def make(n_actions, slug=None):
         import datetime
 
-        from simple_history.utils import bulk_create_with_history
-
-        from actionplan.models import ActionLead, EvidenceEntry, Plan, Section
+        from actionplan.models import ActionLead, EvidenceEntry, Section
 
         reason = "Synthetic plan for a test"
         agencies = list(Agency.objects.order_by("pk")[:3])

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from actionplan.models import EvidenceEntry, Section
 from agencies.models import Agency, Membership
 from reporting.models import BoardPack, PackJob
+from tests.served import submit
 
 ROLES = ["anonymous", "board_member", "chair", "awaken_lead", "police_lead", "manager"]
 EVERY_MEMBER = {role: "ok" for role in ROLES[1:]}
@@ -171,6 +172,16 @@ MATRIX = {
     ),
     "export_csv": ({}, EVERY_MEMBER, {r: 405 for r in ROLES[1:]}),
     "export_xlsx": ({}, EVERY_MEMBER, {r: 405 for r in ROLES[1:]}),
+    "export_csv_for": (
+        {"slug": lambda w: w["plan"].slug},
+        EVERY_MEMBER,
+        {r: 405 for r in ROLES[1:]},
+    ),
+    "export_xlsx_for": (
+        {"slug": lambda w: w["plan"].slug},
+        EVERY_MEMBER,
+        {r: 405 for r in ROLES[1:]},
+    ),
     "audit_log": ({}, only({"manager"}), {r: 405 for r in ROLES[1:]}),
     "remove_action": (
         {"pk": lambda w: w["action"].pk},
@@ -313,7 +324,8 @@ def test_access(client, world, name, role, method):
         response = client.get(url)
         expected = expected_for(get_expected, role, method)
     else:
-        response = client.post(url, post_data(name, world))
+        # Posted from the page served to the person, hidden fields and all.
+        response = submit(client, url, post_data(name, world))
         expected = expected_for(post_expected, role, method)
     assert outcome(response) == expected, (name, role, method, response.status_code)
 

@@ -187,11 +187,10 @@ def test_no_error_summary_without_errors():
 
 
 def test_rag_tags_show_the_word():
-    html = render('{% rag_tag "red" %} {% rag_tag "" %} {% rag_tag "none" %} {% overdue_tag %}')
+    html = render('{% rag_tag "red" %} {% rag_tag "" %} {% rag_tag "none" %}')
 
     assert '<strong class="govuk-tag app-rag app-rag--red">Red</strong>' in html
     assert html.count('<strong class="govuk-tag app-rag app-rag--none">Not rated</strong>') == 2
-    assert '<strong class="govuk-tag app-overdue">Overdue</strong>' in html
 
 
 def test_chart_widths_add_up_to_exactly_100():

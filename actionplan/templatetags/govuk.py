@@ -10,7 +10,6 @@ Other tags, after ``{% load govuk %}``::
 
     {% rag_tag action.rag %}               <strong class="govuk-tag app-rag app-rag--red">Red
     {% rag_tag entry.rag label="Amber" %}  the same with another word
-    {% overdue_tag %}                      <strong class="govuk-tag app-overdue">Overdue
     {{ action.rag|rag_class }}             app-rag--red (app-rag--none when not rated)
     {{ segment.rag|rag_key }}              red, amber, green, blue or none
     {% for s in row.segments|chart_segments %}...app-w-{{ s.width }}...{% endfor %}
@@ -208,35 +207,21 @@ def nav_current(context, href):
     return ""
 
 
-# -- RAG ratings ----------------------------------------------------------------------
-
-NOT_RATED_KEYS = {"", "none", None}
-
-
-def rag_key(value):
-    """red, amber, green, blue, or none (not rated) for a rating value or Rag member."""
-    value = getattr(value, "value", value)
-    value = (str(value).strip().lower()) if value not in NOT_RATED_KEYS else ""
-    return value if value in Rag.values else "none"
+# -- RAG ratings: the words and colour keys come from Rag --------------------------------
 
 
 @register.filter
 def rag_class(value):
     """``{{ action.rag|rag_class }}`` → ``app-rag--red``."""
-    return f"app-rag--{rag_key(value)}"
+    return f"app-rag--{Rag.key_for(value)}"
 
 
 @register.simple_tag
 def rag_tag(value, label=""):
     """The rating as a tag whose text is the word: colour is never the only signal."""
-    key = rag_key(value)
-    word = label or (Rag(key).label if key != "none" else "Not rated")
+    key = Rag.key_for(value)
+    word = label or Rag.label_for(Rag.from_form(key))
     return format_html('<strong class="govuk-tag app-rag app-rag--{}">{}</strong>', key, word)
-
-
-@register.simple_tag
-def overdue_tag(label="Overdue"):
-    return format_html('<strong class="govuk-tag app-overdue">{}</strong>', label)
 
 
 @register.filter
@@ -262,4 +247,4 @@ def chart_segments(segments):
 @register.filter(name="rag_key")
 def rag_key_filter(value):
     """``{{ segment.rag|rag_key }}`` → red, amber, green, blue or none."""
-    return rag_key(value)
+    return Rag.key_for(value)

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.reporting.conftest import LONDON, load_seed_copy, rate_on
+from tests.served import submit
 
 
 @pytest.fixture
@@ -83,8 +84,8 @@ def test_a_removed_action_leaves_the_plan_but_not_the_history(client, manager, p
     action = plan_of_2015.sections.get(number=2).actions.get(position=1)
     client.force_login(manager)
     with time_machine.travel(datetime.datetime(2015, 10, 5, 10, tzinfo=LONDON)):
-        response = client.post(
-            reverse("remove_action", args=[action.pk]), {"reason": "Merged into 2.2"}
+        response = submit(
+            client, reverse("remove_action", args=[action.pk]), {"reason": "Merged into 2.2"}
         )
     assert response.status_code == 302
     client.force_login(manager)  # a session begun in 2015 has long expired
@@ -100,7 +101,7 @@ def test_a_removed_action_leaves_the_plan_but_not_the_history(client, manager, p
 def test_a_section_with_actions_cannot_be_removed(client, manager, plan):
     section = plan.sections.get(number=5)
     client.force_login(manager)
-    response = client.post(reverse("remove_section", args=[section.pk]), {"reason": "x"})
+    response = submit(client, reverse("remove_section", args=[section.pk]), {"reason": "x"})
     assert "Move or remove this section" in response.text
     section.refresh_from_db()
     assert not section.is_removed

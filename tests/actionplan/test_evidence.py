@@ -7,6 +7,7 @@ from django.utils import timezone
 from actionplan.models import EvidenceEntry
 from agencies.models import Agency, Membership
 from tests.conftest import make_person
+from tests.served import submit
 
 
 def add(client, action, **data):
@@ -105,7 +106,8 @@ def my_entry(awaken_lead, get_action):
 
 def test_a_lead_edits_their_own_entry(client, awaken_lead, my_entry):
     client.force_login(awaken_lead)
-    client.post(
+    submit(
+        client,
         reverse("edit_evidence", args=[my_entry.pk]),
         {"text": "Drop-in sessions running weekly", "activity_date": "01/10/2015"},
     )
@@ -118,8 +120,8 @@ def test_a_lead_withdraws_their_own_entry_with_a_reason_and_the_text_stays_in_hi
     client, awaken_lead, my_entry
 ):
     client.force_login(awaken_lead)
-    response = client.post(
-        reverse("withdraw_evidence", args=[my_entry.pk]), {"reason": "Duplicate"}
+    response = submit(
+        client, reverse("withdraw_evidence", args=[my_entry.pk]), {"reason": "Duplicate"}
     )
     assert response.status_code == 302
     my_entry.refresh_from_db()
@@ -131,7 +133,7 @@ def test_a_lead_withdraws_their_own_entry_with_a_reason_and_the_text_stays_in_hi
 
 def test_withdrawing_needs_a_reason(client, awaken_lead, my_entry):
     client.force_login(awaken_lead)
-    response = client.post(reverse("withdraw_evidence", args=[my_entry.pk]), {"reason": ""})
+    response = submit(client, reverse("withdraw_evidence", args=[my_entry.pk]), {"reason": ""})
     assert "Enter the reason for withdrawing this entry" in response.text
     my_entry.refresh_from_db()
     assert not my_entry.is_withdrawn
@@ -140,11 +142,12 @@ def test_withdrawing_needs_a_reason(client, awaken_lead, my_entry):
 @pytest.mark.parametrize("who", ["police_lead", "chair", "manager", "board_member"])
 def test_nobody_else_may_edit_or_withdraw_an_entry(client, request, my_entry, who):
     client.force_login(request.getfixturevalue(who))
-    edit = client.post(
+    edit = submit(
+        client,
         reverse("edit_evidence", args=[my_entry.pk]),
         {"text": "Hijacked", "activity_date": "01/10/2015"},
     )
-    withdraw = client.post(reverse("withdraw_evidence", args=[my_entry.pk]), {"reason": "x"})
+    withdraw = submit(client, reverse("withdraw_evidence", args=[my_entry.pk]), {"reason": "x"})
     assert (edit.status_code, withdraw.status_code) == (403, 403)
     my_entry.refresh_from_db()
     assert my_entry.text == "Drop-in sessions running" and not my_entry.is_withdrawn

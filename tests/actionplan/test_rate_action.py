@@ -2,12 +2,14 @@ import pytest
 from django.urls import reverse
 
 from actionplan.models import Action
+from tests.served import submit
 
 
 def test_the_chair_rates_an_action_with_a_reason(client, chair, get_action):
     action = get_action("4.2")
     client.force_login(chair)
-    response = client.post(
+    response = submit(
+        client,
         reverse("rate_action", args=[action.pk]),
         {"rag": "red", "reason": "No hotel training delivered"},
         follow=True,
@@ -50,7 +52,7 @@ def test_bad_ratings_get_a_specific_error_and_change_nothing(
 ):
     action = get_action("4.2")
     client.force_login(chair)
-    response = client.post(reverse("rate_action", args=[action.pk]), data)
+    response = submit(client, reverse("rate_action", args=[action.pk]), data)
     assert response.status_code == 200
     assert message in response.text
     assert "There is a problem" in response.text
@@ -61,7 +63,9 @@ def test_bad_ratings_get_a_specific_error_and_change_nothing(
 def test_not_rated_can_be_chosen_with_a_reason(client, chair, get_action):
     action = get_action("1.1")
     client.force_login(chair)
-    client.post(reverse("rate_action", args=[action.pk]), {"rag": "none", "reason": "Re-baselined"})
+    submit(
+        client, reverse("rate_action", args=[action.pk]), {"rag": "none", "reason": "Re-baselined"}
+    )
     action.refresh_from_db()
     assert action.rag == ""
 
@@ -72,7 +76,9 @@ def test_only_the_chair_can_rate_and_a_forged_post_changes_nothing(
 ):
     action = get_action("3.1")
     client.force_login(request.getfixturevalue(who))
-    response = client.post(reverse("rate_action", args=[action.pk]), {"rag": "red", "reason": "x"})
+    response = submit(
+        client, reverse("rate_action", args=[action.pk]), {"rag": "red", "reason": "x"}
+    )
     assert response.status_code == 403
     assert Action.objects.get(pk=action.pk).rag == "amber"
     assert action.history.count() == 1

@@ -48,7 +48,7 @@ SEED = {
 
 
 def test_every_action_of_the_seed_is_there_with_its_leads_timescale_and_rating(plan):
-    actions = {a.ref: a for a in Action.objects.in_plan(plan).with_plan_details()}
+    actions = {a.ref: a for a in Action.objects.in_plan(plan).prefetch_related("leads__agency")}
     assert sorted(actions) == sorted(SEED)
     for ref, (agencies, timescale, rag) in SEED.items():
         action = actions[ref]

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from actionplan.models import Action
 from agencies.models import Agency
+from tests.served import submit
 
 
 @pytest.fixture
@@ -28,7 +29,8 @@ def action_form(action, **changes):
 
 def test_the_manager_revises_a_timescale_with_a_reason(signed_in_manager, get_action):
     action = get_action("4.2")
-    response = signed_in_manager.post(
+    response = submit(
+        signed_in_manager,
         reverse("edit_action", args=[action.pk]),
         action_form(
             action, timescale="Dec 2015", timescale_reason="Hotel training moved to winter"
@@ -44,8 +46,10 @@ def test_the_manager_revises_a_timescale_with_a_reason(signed_in_manager, get_ac
 
 def test_changing_a_timescale_needs_a_reason(signed_in_manager, get_action):
     action = get_action("4.2")
-    response = signed_in_manager.post(
-        reverse("edit_action", args=[action.pk]), action_form(action, timescale="Dec 2015")
+    response = submit(
+        signed_in_manager,
+        reverse("edit_action", args=[action.pk]),
+        action_form(action, timescale="Dec 2015"),
     )
     assert "Enter the reason for changing the timescale" in response.text
     action.refresh_from_db()
@@ -54,7 +58,8 @@ def test_changing_a_timescale_needs_a_reason(signed_in_manager, get_action):
 
 def test_a_timescale_that_does_not_parse_is_a_clear_error(signed_in_manager, get_action):
     action = get_action("4.2")
-    response = signed_in_manager.post(
+    response = submit(
+        signed_in_manager,
         reverse("edit_action", args=[action.pk]),
         action_form(action, timescale="when possible", timescale_reason="x"),
     )
@@ -67,7 +72,8 @@ def test_the_manager_changes_the_leads(signed_in_manager, get_action):
     action = get_action("2.3")
     licensing = Agency.objects.get(slug="licensing")
     awaken = Agency.objects.get(slug="awaken")
-    signed_in_manager.post(
+    submit(
+        signed_in_manager,
         reverse("edit_action", args=[action.pk]),
         action_form(action, leads=[f"agency:{awaken.pk}", f"agency:{licensing.pk}"]),
     )
@@ -76,15 +82,16 @@ def test_the_manager_changes_the_leads(signed_in_manager, get_action):
 
 def test_an_action_needs_a_lead(signed_in_manager, get_action):
     action = get_action("2.3")
-    response = signed_in_manager.post(
-        reverse("edit_action", args=[action.pk]), action_form(action, leads=[])
+    response = submit(
+        signed_in_manager, reverse("edit_action", args=[action.pk]), action_form(action, leads=[])
     )
     assert "Select at least one lead" in response.text
 
 
 def test_moving_an_action_renumbers_the_section(signed_in_manager, get_action):
     action = get_action("7.6")
-    response = signed_in_manager.post(
+    response = submit(
+        signed_in_manager,
         reverse("move_action", args=[action.pk]),
         {"section": action.section_id, "position": 1, "reason": "Investigations first"},
         follow=True,
@@ -104,7 +111,8 @@ def test_moving_to_a_section_of_another_plan_is_refused(signed_in_manager, get_a
     other = load_plan(tmp_path / "other.json").plan
     foreign_section = other.sections.get(number=1)
     action = get_action("7.6")
-    response = signed_in_manager.post(
+    response = submit(
+        signed_in_manager,
         reverse("move_action", args=[action.pk]),
         {"section": foreign_section.pk, "position": 1, "reason": "x"},
     )
@@ -130,7 +138,8 @@ def test_adding_an_action_puts_it_at_the_end_of_the_section(signed_in_manager, p
 
 def test_editing_a_section_records_the_reason(signed_in_manager, plan):
     section = plan.sections.get(number=2)
-    signed_in_manager.post(
+    submit(
+        signed_in_manager,
         reverse("edit_section", args=[section.pk]),
         {
             "title": "Prevention",

@@ -1,8 +1,12 @@
 import datetime
 
 import pytest
+import time_machine
 
-from actionplan.timescales import TimescaleError, parse_timescale
+from actionplan.timescales import TimescaleError, latest_year, parse_timescale
+
+LATEST = latest_year()
+WINDOW = f"Timescale must be between 2000 and {LATEST}"
 
 
 @pytest.mark.parametrize(
@@ -48,7 +52,7 @@ def test_it_turns_the_words_into_the_target_date(label, expected):
         ("Ongoing", "Enter the timescale as a month and year"),
         ("Septembre 2015", "“Septembre” is not a month"),
         ("Sept", "Enter the timescale as a month and year"),
-        ("Sept 1815", "Enter a year between 1990 and 2100"),
+        ("Sept 1815", WINDOW),
         ("31/02/2015", "is not a real date"),
         ("13/2015", "13 is not a month"),
         ("Q2 2015/17", "Enter a financial year like 2015/16"),
@@ -58,3 +62,54 @@ def test_it_turns_the_words_into_the_target_date(label, expected):
 def test_a_label_that_does_not_parse_is_a_clear_error(label, message):
     with pytest.raises(TimescaleError, match=message):
         parse_timescale(label)
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Jan 0001",  # once taken for January 2001
+        "Dec 0000",
+        "Dec 0099",
+        "Dec 1999",
+        "31/12/1999",
+        "1999-12-31",
+        "Q4 1999/00",
+        f"Jan {LATEST + 1}",
+        f"1/{LATEST + 1}",
+        f"Q4 {LATEST}/{(LATEST + 1) % 100:02d}",  # ends in March of the year after
+        "Dec 99",  # 2099
+        "Dec 9999",
+    ],
+)
+def test_a_year_outside_2000_to_ten_years_ahead_is_refused(label):
+    with pytest.raises(TimescaleError, match=WINDOW):
+        parse_timescale(label)
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("Jan 2000", datetime.date(2000, 1, 31)),
+        ("Jan '00", datetime.date(2000, 1, 31)),
+        (f"Dec {LATEST}", datetime.date(LATEST, 12, 31)),
+        (f"Q3 {LATEST}/{(LATEST + 1) % 100:02d}", datetime.date(LATEST, 12, 31)),
+    ],
+)
+def test_the_first_and_last_years_of_the_window_are_taken(label, expected):
+    assert parse_timescale(label) == expected
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Sept ２０１５", "Sept ٢٠١٥", "٢٦/١١/٢٠١٥", "Q２ 2015/16", "Sept 2015²", "Sept ১৫"],
+)
+def test_digits_other_than_0_to_9_are_refused_not_read(label):
+    with pytest.raises(TimescaleError, match="Enter the timescale with the digits 0 to 9"):
+        parse_timescale(label)
+
+
+def test_the_window_moves_on_with_the_years():
+    with time_machine.travel(datetime.datetime(2030, 6, 1, 12, tzinfo=datetime.UTC)):
+        assert parse_timescale("Dec 2040") == datetime.date(2040, 12, 31)
+        with pytest.raises(TimescaleError, match="between 2000 and 2040"):
+            parse_timescale("Jan 2041")

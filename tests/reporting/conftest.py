@@ -3,11 +3,14 @@
 import datetime
 import json
 import zoneinfo
+from itertools import groupby
 
 import pytest
 import time_machine
+from django.db import transaction
+from pytest_django.fixtures import validate_django_db
 
-from actionplan.models import Action, EvidenceEntry
+from actionplan.models import Action, EvidenceEntry, Plan
 from actionplan.seed import SEED_PLAN, load_plan
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -38,10 +41,57 @@ def load_seed_copy(folder, slug="cse-2015", copies=1, when=None):
         return load_plan(copy).plan
 
 
+def pytest_collection_modifyitems(items):
+    """In each run of one module's tests, those that use the copy of 2015 that the module
+    shares go last, so that the others never see it (transactional tests stay apart)."""
+    items[:] = [
+        item
+        for _, run in groupby(items, key=lambda item: (item.path, transactional(item)))
+        for item in sorted(run, key=lambda item: SHARED_2015 in getattr(item, "fixturenames", ()))
+    ]
+
+
+def transactional(item):
+    """Whether pytest-django runs this test outside a transaction (and empties the
+    database afterwards)."""
+    marker = item.get_closest_marker("django_db")
+    outside, resets, *_ = validate_django_db(marker) if marker else (False, False)
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(outside or resets or fixtures & {"transactional_db", "live_server"})
+
+
+SHARED_2015 = "_plan_of_2015_for_module"
+
+
+@pytest.fixture(scope="module")
+def _plan_of_2015_for_module(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The pk of the copy of 2015, loaded once for the tests of a module (it takes a
+    few hundred saves) in a transaction that stays open around them and is rolled back
+    after the last; each test's own changes roll back to a savepoint inside it. None
+    (each test loads its own) in a module with a transactional test, a browser test for
+    one: it must see committed data, and empties the database."""
+    if any(transactional(item) for item in request.session.items if item.path == request.path):
+        yield None
+        return
+    block = transaction.atomic()
+    with django_db_blocker.unblock():
+        block.__enter__()
+    try:
+        with django_db_blocker.unblock():
+            pk = load_seed_copy(tmp_path_factory.mktemp("plan-of-2015")).pk
+        yield pk
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+
+
 @pytest.fixture
-def plan_of_2015(plan, tmp_path):
+def plan_of_2015(plan, _plan_of_2015_for_module, tmp_path):
     """A copy of the seed plan loaded on 1 April 2015, so it has a past."""
-    return load_seed_copy(tmp_path)
+    if _plan_of_2015_for_module is None:
+        return load_seed_copy(tmp_path)
+    return Plan.objects.get(pk=_plan_of_2015_for_module)
 
 
 def action_of(plan, ref):

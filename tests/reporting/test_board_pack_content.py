@@ -7,7 +7,6 @@ import time_machine
 
 from actionplan.models import Rag, Section
 from actionplan.snapshot import PlanDidNotExist
-from reporting.changes import direction
 from reporting.models import BoardPack
 from reporting.pack import pack_context
 
@@ -157,7 +156,7 @@ def test_movement_counts_up_down_unchanged_and_treats_not_rated_apart(plan_of_20
     ],
 )
 def test_ratings_rank_red_amber_green_blue(old, new, expected):
-    assert direction(old, new) == expected
+    assert Rag.direction(old, new) == expected
 
 
 def test_evidence_added_changed_and_withdrawn_in_the_period_is_listed(plan_of_2015, awaken_lead):

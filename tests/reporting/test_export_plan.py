@@ -6,9 +6,10 @@ import zoneinfo
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from openpyxl import load_workbook
 
-from actionplan.models import Action, Plan, Rag
+from actionplan.models import Action, EvidenceEntry, Plan, Rag
 
 # plan_of_2015, a copy of the seed plan with a past, comes from tests/reporting/conftest.py
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,50 @@ def test_xlsx_keeps_formula_like_text_as_text(plan, get_action, tmp_path):
     export("--format", "xlsx", "--output", str(target))
     cell = load_workbook(target).active["C4"]
     assert (cell.value, cell.data_type) == ("=1+1", "s")
+
+
+# Pasted from Word before the forms took control characters out: a vertical tab for a
+# line break in a table cell, a form feed, an escape, DEL, a C1 control, a NUL.
+PASTED = "Drop-in sessions\x0bweekly from June\x0c\x1b[0m\x7f\x9b\x00\ufffe\r\nAttended by 12"
+CLEAN = "Drop-in sessions\nweekly from June\n[0m\nAttended by 12"
+
+
+@pytest.fixture
+def pasted_entry(get_action):
+    """An entry saved with control characters, as entries were before issue 10. SQLite
+    keeps a NUL; PostgreSQL cannot store one, so there it is left out."""
+    from django.db import connection
+
+    action = get_action("2.2")
+    text = PASTED if connection.vendor == "sqlite" else PASTED.replace("\x00", "")
+    entry = EvidenceEntry(action=action, text=text, activity_date=datetime.date(2015, 6, 1))
+    entry._change_reason = "Saved before control characters were taken out"
+    entry.save()
+    return entry
+
+
+def test_the_excel_download_opens_even_with_control_characters_in_stored_text(
+    client, board_member, pasted_entry
+):
+    client.force_login(board_member)
+
+    response = client.get(reverse("export_xlsx"))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    position = {row[1].value: row[6].value for row in sheet.iter_rows(min_row=2)}["2.2"]
+    assert CLEAN in position
+
+
+def test_the_csv_download_has_no_control_characters_either(client, board_member, pasted_entry):
+    client.force_login(board_member)
+
+    response = client.get(reverse("export_csv"))
+
+    assert response.status_code == 200
+    position = rows_of(response.content.decode())["2.2"]["current_position"]
+    assert CLEAN in position
 
 
 def test_xlsx_needs_an_output_file(plan):

@@ -2,13 +2,16 @@
 
 For each form, the page is fetched as the person who may use it and its fields are read
 from the HTML, as a browser would submit them; Hypothesis then keeps, replaces, repeats
-or drops each field and adds strangers: overlong, empty, unicode, NUL bytes, 1 MB
-values, future and impossible dates, timescales that do not parse, unknown choices,
-forged ids. Whatever comes in:
+or drops each field and adds strangers: overlong, empty, unicode, NUL bytes and other
+control characters, 1 MB values, future, impossible and far-off dates, digits other than
+0 to 9, timescales that do not parse, unknown choices, forged ids. Whatever comes in:
 
 - the answer is never a server error (5xx);
 - unless the form went through (a redirect), no history table and no tracked table
   gained or lost a row.
+
+At the end: a sign-in sent in every charset Python knows (and some it does not), and
+evidence with every kind of control character, after which the exports still download.
 
 Each example runs in a savepoint that is rolled back, so every example starts from the
 same plan. The forms are found from the access matrix, so a new form is covered as soon
@@ -16,18 +19,24 @@ as it has a row there.
 """
 
 import datetime
+import encodings.aliases
+import io
 import os
+import re
 from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings as django_settings
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from actionplan.models import Section
 from agencies.models import Agency, Post
+from tests.served import submit
 from tests.test_access_matrix import MATRIX, ROLES, post_data
 
 from .conftest import table_counts
@@ -62,6 +71,14 @@ STRANGE = [
     "true",
     "[]",
     "{}",
+    # Pasted from Word or a terminal: taken out, or turned into line breaks (issue 10).
+    "line\x0bbreak in a Word cell",
+    "page\x0cbreak",
+    "\x1b[31mred\x1b[0m",
+    "\x07\x08\x7f",
+    "\x85\x9b",
+    "\ufffe\uffff",
+    "\r\rold Mac\r",
 ]
 TOMORROW = datetime.date.today() + datetime.timedelta(days=1)
 DATES = [
@@ -78,6 +95,14 @@ DATES = [
     "1/6/15",
     "32/1/2015",
     "-1/6/2015",
+    # Outside 2000 to ten years ahead, or not in the digits 0 to 9 (issue 10).
+    "31/12/1999",
+    "1999-12-31",
+    "01/01/2000",
+    "1/1/0001",
+    "0000-01-01",
+    "２７/３/２０１５",
+    "٢٧/٣/٢٠١٥",
 ]
 TIMESCALES = [
     "Smarch 2015",
@@ -90,6 +115,13 @@ TIMESCALES = [
     "13/2015",
     "Sept 20155",
     "Q2 2015/16 and a bit",
+    "Jan 0001",
+    "Dec 0000",
+    "Dec 1999",
+    "Dec 99",
+    "Q4 2099/00",
+    "Sept ２０１５",
+    "Sept\x0b2015",
 ]
 NUMBERS = ["-1", "0", "1.5", "1e3", "NaN", "Infinity", str(2**63), str(2**31), "０", "٣", "0x10"]
 CHOICES = ["red", "RED", "purple", "none", "amber ", "agency_lead", "superuser", "chair", "on"]
@@ -204,8 +236,8 @@ def who_submits(name):
 
 
 POST_FORMS = sorted(name for name in MATRIX if who_submits(name))
-GET_FORMS = ["plan_overview", "board_pack_preview"]
-# 1,630 examples in all, about a minute on SQLite. BAD_INPUT_SCALE=10 for a long run.
+GET_FORMS = ["plan_overview", "board_pack_preview", "activity"]
+# About 1,800 examples in all, a minute or so on SQLite. BAD_INPUT_SCALE=10 for a long run.
 SCALE = float(os.environ.get("BAD_INPUT_SCALE", "1"))
 EXAMPLES = {
     name: max(1, int(n * SCALE))
@@ -377,7 +409,7 @@ def test_a_lead_posted_twice_is_taken_once_not_a_server_error(client, manager, g
     data = {"text": "An action", "leads": [lead, lead], "timescale": "Dec 2016"}
     data["timescale_reason"] = "Moved to the winter"
 
-    response = client.post(url, data)
+    response = submit(client, url, data)
 
     assert response.status_code in (200, 302)
 
@@ -415,3 +447,143 @@ def test_a_nul_byte_in_a_search_or_choice_is_refused_not_a_server_error(
     for field in fields:
         check(client, "get", reverse(name), {"plan": world["plan"].slug, field: "\x00"})
         check(client, "get", reverse(name), {field: "x\x00y"})
+
+
+EXTREME_DATES = [
+    "0001-01-01",
+    "9999-12-31",
+    "01/01/0001",
+    "31/12/9999",
+    "1/1/1",
+    "２０１５-０１-０１",
+]
+EXTREME_TIMESCALES = ["Jan 0001", "Dec 9999", "Dec 0000", "Sept ２０１５", "Q4 9999/00"]
+
+
+@pytest.mark.parametrize(
+    ("name", "fields"),
+    [
+        ("plan_overview", ["no_evidence_since", "as_at"]),
+        ("board_pack_preview", ["as_at", "since"]),
+        ("activity", ["start", "end"]),
+    ],
+)
+def test_an_extreme_date_in_a_search_or_choice_is_refused_not_a_server_error(
+    client, world, name, fields
+):
+    # /activity/?start=0001-01-01 was a server error (issue 10).
+    signed_in(client, world, "manager")
+    for field in fields:
+        for date in EXTREME_DATES:
+            check(client, "get", reverse(name), {"plan": world["plan"].slug, field: date})
+
+
+@pytest.mark.parametrize("name", POST_FORMS)
+def test_an_extreme_date_or_timescale_in_any_form_is_refused_not_a_server_error(
+    client, world, name
+):
+    url, baseline = baseline_for(client, world, name)
+    for field in baseline:
+        if "date" in field or field in {"as_at", "since", "start", "end"}:
+            values = EXTREME_DATES
+        elif field == "timescale":
+            values = EXTREME_TIMESCALES
+        else:
+            continue
+        for value in values:
+            assert check(client, "post", url, {**baseline, field: [value]}) != 302, (field, value)
+
+
+# -- issue 10: odd charsets, and control characters on the way out -------------------------
+
+# Every codec Python knows, text or not, and names it does not know.
+CHARSETS = sorted(
+    set(encodings.aliases.aliases.values())
+    | {"utf-8", "UTF-8", "latin-1", "utf-16", "utf-7", "rot13", "hex", "base64", "zlib", "bz2"}
+    | {"uu", "quopri", "punycode", "idna", "undefined", "no-such-charset", "", "utf-8; x"}
+)
+
+
+def form_body(kind, boundary, fields):
+    if kind == "urlencoded":
+        return b"&".join(name + b"=" + value for name, value in fields)
+    parts = [
+        b"--"
+        + boundary
+        + b'\r\nContent-Disposition: form-data; name="'
+        + name
+        + b'"\r\n\r\n'
+        + value
+        + b"\r\n"
+        for name, value in fields
+    ]
+    return b"".join(parts) + b"--" + boundary + b"--\r\n"
+
+
+@settings(max_examples=EXAMPLES["login"], **HYPOTHESIS)
+@given(
+    charset=st.sampled_from(CHARSETS),
+    kind=st.sampled_from(["urlencoded", "multipart"]),
+    username=st.one_of(st.binary(max_size=40), st.sampled_from([b"caf\xe9", b"chair", b"%E9"])),
+    password=st.binary(max_size=40),
+)
+def test_no_charset_on_a_sign_in_gives_a_server_error(db, charset, kind, username, password):
+    # With CSRF checked as for a browser: the check reads the form, and so do the error
+    # pages (where an unreadable form once escaped Django as gunicorn's bare 500 page).
+    client = Client(enforce_csrf_checks=True)
+    token = client.get(reverse("login")).cookies["csrftoken"].value
+    boundary = b"XyZ0123"
+    content_type = (
+        "application/x-www-form-urlencoded"
+        if kind == "urlencoded"
+        else f"multipart/form-data; boundary={boundary.decode()}"
+    )
+    body = form_body(kind, boundary, [(b"username", username), (b"password", password)])
+    with transaction.atomic():
+        before = table_counts()
+        response = client.generic(
+            "POST",
+            reverse("login"),
+            body,
+            content_type=f"{content_type}; charset={charset}",
+            HTTP_X_CSRFTOKEN=token,
+        )
+        after = table_counts()
+        transaction.set_rollback(True)
+
+    assert response.status_code in (200, 400, 429), (charset, kind, response.status_code)
+    assert before == after
+    readable = charset.split(";")[0].strip().lower() in {"utf-8", "utf8", "no-such-charset", ""}
+    if kind == "urlencoded" and not readable:
+        assert response.status_code == 400, charset
+
+
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+CONTROL = st.characters(codec=None, categories=["Cc", "Co", "Cn"], exclude_characters="\x00")
+
+
+@settings(max_examples=EXAMPLES["board_pack"], **HYPOTHESIS)
+@given(
+    pasted=st.lists(
+        st.one_of(CONTROL, st.sampled_from(["Drop-in", " ", "\n", "é", "🙂"])), max_size=30
+    )
+)
+def test_whatever_is_pasted_into_evidence_the_exports_still_download(client, world, pasted):
+    if not hasattr(client, "_baseline"):  # once per test, not per example
+        url, baseline = baseline_for(client, world, "add_evidence")
+        reader = Client()
+        reader.force_login(world["users"]["board_member"])
+        client._baseline = (url, baseline, reader)
+    url, baseline, reader = client._baseline
+    text = "Evidence " + "".join(pasted)
+
+    with transaction.atomic():
+        response = client.post(url, {**baseline, "text": [text]})
+        xlsx = reader.get(reverse("export_xlsx"))
+        csv_export = reader.get(reverse("export_csv"))
+        transaction.set_rollback(True)
+
+    assert response.status_code == 302 and "/actions/" in response["Location"], text
+    assert (xlsx.status_code, csv_export.status_code) == (200, 200)
+    load_workbook(io.BytesIO(xlsx.content))
+    assert not CONTROL_CHARACTER.search(csv_export.content.decode())

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.debug import ExceptionReporter
 
 from actionplan.models import EvidenceEntry
+from tests.served import submit
 
 from .conftest import table_counts
 
@@ -117,7 +118,7 @@ def test_the_largest_real_form_fits_under_the_limit(client, manager, get_action)
         "timescale_reason": "€" * 2000,
     }
 
-    response = client.post(reverse("edit_action", args=[action.pk]), data)
+    response = submit(client, reverse("edit_action", args=[action.pk]), data)
 
     assert response.status_code in (200, 302)
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == 256 * 1024

@@ -207,3 +207,51 @@ def test_the_sign_in_page_and_its_lockout_page_carry_the_headers(in_production, 
     assert locked.status_code == 429
     assert_security_headers(locked, "lockout")
     assert_no_inline_script_or_style(locked, "lockout")
+
+
+def test_a_host_not_allowed_gets_the_400_page_with_every_header(in_production, client, db):
+    # Refused by CommonMiddleware, before most of the middleware: the headers still go on.
+    client.raise_request_exception = False
+
+    response = client.get("/accounts/login/", HTTP_HOST="evil.example", **HTTPS)
+
+    assert response.status_code == 400
+    assert "Sorry, there is a problem with your request" in response.content.decode()
+    assert_security_headers(response, "bad host")
+    assert_no_inline_script_or_style(response, "bad host")
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_host_not_allowed_over_plain_http_gets_the_400_page_with_the_headers(
+    in_production, client, db
+):
+    # Refused by SecurityMiddleware while working out where to redirect to.
+    client.raise_request_exception = False
+
+    response = client.get("/accounts/login/", HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    headers = response.headers
+    assert csp_directives(headers["Content-Security-Policy"]) == EXPECTED_CSP
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in headers["Cache-Control"]
+
+
+@pytest.fixture
+def static_files_served(settings):
+    """WhiteNoise serving the files of static/ as it serves collectstatic's in
+    production (tests do not run collectstatic)."""
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.mark.parametrize("path", ["/static/js/app.js", "/static/build/app.css"])
+def test_static_files_carry_the_headers_and_are_not_shared_with_other_sites(
+    in_production, static_files_served, client, db, path
+):
+    response = client.get(path, **HTTPS)
+
+    assert response.status_code == 200
+    assert_security_headers(response, path)
+    assert "Access-Control-Allow-Origin" not in response.headers

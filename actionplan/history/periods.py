@@ -13,30 +13,11 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from actionplan.models import Action, EvidenceEntry, Rag, Section
+from ..historical import person_name
+from ..models import Action, EvidenceEntry, Rag, Section
+from .ratings import is_rating_decision
 
-# How ratings compare, for "went up" and "went down". Not rated is not on this scale:
-# an action rated for the first time, or whose rating was taken away, is counted apart.
-RAG_ORDER = {Rag.RED: 1, Rag.AMBER: 2, Rag.GREEN: 3, Rag.BLUE: 4}
 EVIDENCE_FIELDS = ("text", "activity_date", "agency_id", "rag")
-
-
-def person(user):
-    """A person's name as the pack prints it."""
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
-def direction(old, new):
-    """ "up", "down", "same", "first rated" or "unrated" for a change of RAG value."""
-    if old == new:
-        return "same"
-    if not old:
-        return "first rated"
-    if not new:
-        return "unrated"
-    return "up" if RAG_ORDER[new] > RAG_ORDER[old] else "down"
 
 
 @dataclass
@@ -199,7 +180,9 @@ class _Reader:
 
     def _ratings(self, action_id, timeline, changes):
         for previous, record in timeline.pairs_within(self.start, self.end):
-            if record.history_type != "~" or previous is None or record.rag == previous.rag:
+            if record.history_type != "~" or previous is None:
+                continue
+            if not is_rating_decision(previous, record):
                 continue
             changes.ratings.append(
                 (
@@ -210,9 +193,9 @@ class _Reader:
                         old=previous.rag,
                         new=record.rag,
                         reason=record.rag_reason or record.history_change_reason or "",
-                        by=record.history_user_name or person(record.rated_by),
+                        by=record.history_user_name or person_name(record.rated_by),
                         when=record.history_date,
-                        direction=direction(previous.rag, record.rag),
+                        direction=Rag.direction(previous.rag, record.rag),
                     ),
                 )
             )
@@ -293,6 +276,6 @@ class _Reader:
             status=status,
             reason="" if status == "New" else reason,
             agency=last.agency.name if last.agency_id and last.agency else "",
-            by=last.history_user_name or person(last.recorded_by if status == "New" else None),
+            by=last.history_user_name or person_name(last.recorded_by if status == "New" else None),
             when=last.history_date,
         )

@@ -5,10 +5,10 @@ records of actions, their leads, evidence entries and sections into *changes*:
 field-level "old → new" in the plan's words (lead names, not ids; dates written the
 British way; long text as a word diff), newest first.
 
-One code path serves the action's history page and the plan's activity feed. The
-rows to show are chosen by one UNION query across the history tables, ordered and
-paginated in the database; then each page is read with a fixed number of queries,
-however many changes it shows.
+One code path serves the action's history page, the plan's activity feed and the
+dashboard's latest changes. The rows to show are chosen by one UNION query across the
+history tables, ordered and paginated in the database; then each page is read with a
+fixed number of queries, however many changes it shows.
 """
 
 import datetime
@@ -16,12 +16,12 @@ import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, DateTimeField, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from agencies.models import Agency, Membership, Post
 
-from .models import Action, ActionLead, EvidenceEntry, Rag, Section
-from .snapshot import end_of_day
+from ..models import Action, ActionLead, EvidenceEntry, Rag, Section
 
 KINDS = {
     "rating": "Rating",
@@ -112,12 +112,18 @@ def _keys(queryset, kind):
 def _action_kind_querysets(actions, kinds):
     """Action records split into rating, timescale and other changes."""
     history = Action.history.model
+    never = Value(datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC), output_field=DateTimeField())
     annotated = actions.annotate(
-        prev_rag=_previous(history, "rag"), prev_timescale=_previous(history, "timescale")
+        prev_rag=_previous(history, "rag"),
+        prev_timescale=_previous(history, "timescale"),
+        # Not-yet-rated is "never", so that a first rating compares unequal, not NULL.
+        rated_key=Coalesce("rated_at", never),
+        prev_rated_key=Coalesce(_previous(history, "rated_at"), never),
     )
-    # A new action is an "action" change; after that, a change of rating or timescale
-    # is filed under that kind (one record may carry both: it is filed as a rating).
-    rating = Q(history_type="~") & ~Q(rag=F("prev_rag"))
+    # A new action is an "action" change; after that, a rating decision (ratings.py: the
+    # rating changed, or was given again with a new reason) or a change of timescale is
+    # filed under that kind (one record may carry both: it is filed as a rating).
+    rating = Q(history_type="~") & (~Q(rag=F("prev_rag")) | ~Q(rated_key=F("prev_rated_key")))
     timescale = Q(history_type="~") & ~Q(timescale=F("prev_timescale")) & ~rating
     selected = []
     if "rating" in kinds:
@@ -295,7 +301,7 @@ def _summary(kind, record, names):
         if created:
             return "Evidence added"
         if deleted:
-            return "Evidence deleted"
+            return "Evidence removed"
         if record.withdrawn_at and not (record.previous and record.previous.withdrawn_at):
             return "Evidence withdrawn"
         return "Evidence changed"
@@ -311,6 +317,8 @@ def _summary(kind, record, names):
     if kind == "section":
         return "Section added" if created else ("Section deleted" if deleted else "Section changed")
     if kind == "rating":
+        if record.previous is not None and record.previous.rag == record.rag:
+            return f"Rated {Rag.label_for(record.rag)} again"
         return f"Rated {Rag.label_for(record.rag)}"
     if kind == "timescale":
         return f"Timescale revised to {record.timescale}"
@@ -374,8 +382,6 @@ def read_changes(plan, rows):
     return changes
 
 
-def date_range(start_date, end_date):
-    """Aware datetimes for a day range in Europe/London (either may be None)."""
-    start = end_of_day(start_date - datetime.timedelta(days=1)) if start_date else None
-    end = end_of_day(end_date) if end_date else None
-    return start, end
+def latest_changes(plan, limit=10):
+    """The latest changes to the plan, newest first, as the activity feed words them."""
+    return read_changes(plan, list(change_keys(plan)[:limit]))

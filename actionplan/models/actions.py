@@ -1,0 +1,299 @@
+"""Actions and their leads: what the plan says will be done, by whom and by when."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.utils import timezone
+
+from ..historical import tracked
+from ..timescales import TimescaleError, parse_timescale
+from .base import Removable, Versioned, required_reason, save_with_reason
+from .rag import RAG_VALUES, Rag
+
+
+class ActionQuerySet(models.QuerySet):
+    def current(self):
+        """Actions not removed."""
+        return self.filter(removed_at__isnull=True)
+
+    def in_plan(self, plan):
+        """The plan's current actions."""
+        return self.filter(section__plan=plan, removed_at__isnull=True)
+
+    def overdue(self, today=None):
+        """Target date passed and not complete (Blue)."""
+        today = today or timezone.localdate()
+        return self.filter(due_date__lt=today).exclude(rag=Rag.BLUE)
+
+    def led_by(self, agency):
+        return self.filter(leads__agency=agency).distinct()
+
+    def with_evidence_status(self, since):
+        """Annotate ``last_evidence`` (the latest activity date of a current entry) and
+        ``needs_evidence``: no current entry dated ``since`` or later."""
+        from .evidence import EvidenceEntry
+
+        recent = EvidenceEntry.objects.current().filter(
+            action=OuterRef("pk"), activity_date__gte=since
+        )
+        return self.annotate(
+            last_evidence=Max(
+                "evidence_entries__activity_date", filter=Q(evidence_entries__withdrawn_at=None)
+            ),
+            needs_evidence=~Exists(recent),
+        )
+
+    def rag_counts_by_section(self):
+        """{section id: {rating value: number of actions}}, in one query."""
+        counts = {}
+        for row in self.values("section_id", "rag").annotate(n=Count("id")).order_by():
+            counts.setdefault(row["section_id"], {})[row["rag"]] = row["n"]
+        return counts
+
+
+class Action(Removable, Versioned):
+    """One action of a section. Its ref ("2.1") is the section number and the
+    action's position within the section, so it follows the action when it moves."""
+
+    section = models.ForeignKey("Section", on_delete=models.PROTECT, related_name="actions")
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField("action")
+    outcomes = models.TextField("(anticipated) outcomes", blank=True)
+    timescale = models.CharField(
+        max_length=50, help_text="The target month as people wrote it, e.g. “Sept 2015”."
+    )
+    due_date = models.DateField(help_text="The last day of the timescale, for sorting and overdue.")
+    original_timescale = models.CharField(
+        max_length=50, blank=True, help_text="The timescale first set, kept when it is revised."
+    )
+    rag = models.CharField("RAG rating", max_length=5, choices=Rag.choices, blank=True)
+    rag_reason = models.TextField("reason for the rating", blank=True)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ActionQuerySet.as_manager()
+    history = tracked()
+
+    removal_noun = "action"
+
+    class Meta:
+        ordering = ["section__plan", "section__number", "position"]
+        constraints = [
+            # With unique section numbers in a plan, this makes every ref unique in its plan.
+            models.UniqueConstraint(
+                fields=["section", "position"], name="action_position_unique_in_section"
+            ),
+            models.CheckConstraint(condition=Q(position__gte=1), name="action_position_positive"),
+            models.CheckConstraint(condition=Q(rag__in=RAG_VALUES), name="action_rag_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.ref} {self.text[:60]}"
+
+    def save(self, *args, **kwargs):
+        if self.timescale and not self.due_date:
+            self.due_date = parse_timescale(self.timescale)
+        if not self.original_timescale:
+            self.original_timescale = self.timescale
+        rag_changed = self.rag != getattr(self, "_loaded_rag", "")
+        if rag_changed and not (getattr(self, "_change_reason", "") or "").strip():
+            raise ValidationError("A change of RAG rating needs a reason: use Action.rate().")
+        super().save(*args, **kwargs)
+        self._loaded_rag = self.rag
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_rag = instance.__dict__.get("rag")
+        return instance
+
+    @property
+    def ref(self):
+        return f"{self.section.number}.{self.position}"
+
+    @property
+    def rag_label(self):
+        return Rag.label_for(self.rag)
+
+    @property
+    def is_complete(self):
+        return self.rag == Rag.BLUE
+
+    def is_overdue(self, today=None):
+        return self.due_date < (today or timezone.localdate()) and not self.is_complete
+
+    @property
+    def timescale_revised(self):
+        return bool(self.original_timescale) and self.original_timescale != self.timescale
+
+    def clean(self):
+        try:
+            self.due_date = parse_timescale(self.timescale)
+        except TimescaleError as error:
+            raise ValidationError({"timescale": str(error)}) from None
+
+    @transaction.atomic
+    def rate(self, rag, reason, by=None, version=None):
+        """Record the chair's judgement: the rating, why, who and when. Rating an action
+        again with the same rating and a new reason is a judgement too. With ``version``
+        (the one the chair's form was opened at), refuse if someone changed it since."""
+        if rag not in RAG_VALUES:
+            raise ValidationError({"rag": "Select a rating: Red, Amber, Green, Blue or Not rated"})
+        reason = required_reason(reason, "Enter the reason for this rating", field="rag_reason")
+        self.check_version(version)
+        self.rag = rag
+        self.rag_reason = reason
+        self.rated_by = by
+        self.rated_at = timezone.now()
+        save_with_reason(self, reason)
+
+    def revise_timescale(self, label, reason):
+        """Move the target date, keeping the original and recording why."""
+        reason = required_reason(reason, "Enter the reason the timescale has changed")
+        try:
+            due_date = parse_timescale(label)
+        except TimescaleError as error:
+            raise ValidationError({"timescale": str(error)}) from None
+        self.timescale = " ".join(label.split())
+        self.due_date = due_date
+        save_with_reason(self, reason)
+
+    @transaction.atomic
+    def edit(self, *, text, outcomes, timescale, timescale_reason, leads, version):
+        """The business manager's edit of the wording, timescale and leads, under a row
+        lock, refusing if someone changed the action (or its leads) since the form opened."""
+        self.check_version(version)
+        if timescale != self.timescale:
+            self.revise_timescale(timescale, timescale_reason)
+        if (text, outcomes) != (self.text, self.outcomes):
+            self.text, self.outcomes = text, outcomes
+            save_with_reason(self, "Action wording edited")
+        if self.set_leads(leads, reason="Leads changed"):
+            self.bump_version()
+
+    def set_leads(self, pairs, reason):
+        """Make the leads exactly ``pairs`` [(agency, post or None)], in that order.
+        Returns whether anything changed."""
+        existing = {(lead.agency_id, lead.post_id): lead for lead in self.leads.all()}
+        wanted = [(agency.pk, post.pk if post else None) for agency, post in pairs]
+        changed = False
+        for key, lead in existing.items():
+            if key not in wanted:
+                lead._change_reason = reason
+                lead.delete()
+                changed = True
+        for position, (agency_id, post_id) in enumerate(wanted, start=1):
+            lead = existing.get((agency_id, post_id))
+            if lead is None:
+                lead = ActionLead(action=self, agency_id=agency_id, post_id=post_id)
+            elif lead.position == position:
+                continue
+            lead.position = position
+            save_with_reason(lead, reason)
+            changed = True
+        if changed and hasattr(self, "_prefetched_objects_cache"):
+            self._prefetched_objects_cache.pop("leads", None)
+        return changed
+
+    @transaction.atomic
+    def move_to(self, section, position, reason, version=None):
+        """Move this action to ``position`` in ``section`` (1-based), renumbering
+        the actions around it so refs stay 1, 2, 3 ... in both sections."""
+        self.check_version(version)
+        old_section, old_position = self.section, self.position
+        siblings = list(
+            Action.objects.select_for_update()
+            .filter(section=section)
+            .exclude(pk=self.pk)
+            .order_by("position")
+        )
+        position = max(1, min(position, len(siblings) + 1))
+        if old_section == section and old_position == position:
+            return
+        # Park the action out of the way so the unique (section, position) constraint holds
+        # while its neighbours shift. The parking spot is never committed: no history for it.
+        self.position = 32000
+        self.skip_history_when_saving = True
+        try:
+            self.save()
+        finally:
+            del self.skip_history_when_saving
+        siblings.insert(position - 1, self)
+        if old_section != section:
+            _renumber(
+                Action.objects.select_for_update().filter(section=old_section).exclude(pk=self.pk),
+                reason,
+            )
+        self.section = section
+        _renumber(siblings, reason)
+
+
+def _renumber(actions, reason):
+    """Give ``actions`` positions 1, 2, 3 ... in the order given, saving only those that
+    change. Moving down frees a place before it is taken, so the order of saves matters."""
+    actions = list(actions)
+    wanted = {action.pk: index for index, action in enumerate(actions, start=1)}
+    pending = [action for action in actions if action.position != wanted[action.pk]]
+    while pending:
+        taken = {action.position for action in actions}
+        ready = [action for action in pending if wanted[action.pk] not in taken]
+        if not ready:  # a cycle; cannot happen with one parked action, but never loop forever
+            raise RuntimeError("Cannot renumber actions without a free position")
+        for action in ready:
+            action.position = wanted[action.pk]
+            save_with_reason(action, reason)
+            pending.remove(action)
+
+
+class ActionLead(models.Model):
+    """One lead of an action: an agency or group, optionally a post within it."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="leads")
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="actions_led"
+    )
+    post = models.ForeignKey(
+        "agencies.Post", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(default=1)
+    as_written = models.CharField(
+        max_length=200, blank=True, help_text="The lead as the source plan wrote it."
+    )
+
+    history = tracked()
+
+    class Meta:
+        ordering = ["action", "position", "id"]
+        verbose_name = "lead"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "agency"],
+                condition=Q(post__isnull=True),
+                name="lead_agency_once_per_action",
+            ),
+            models.UniqueConstraint(
+                fields=["action", "agency", "post"],
+                condition=Q(post__isnull=False),
+                name="lead_post_once_per_action",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        if self.post_id:
+            return f"{self.post.title}, {self.agency.name}"
+        return self.agency.name
+
+    def clean(self):
+        if self.post_id and self.post.agency_id != self.agency_id:
+            raise ValidationError({"post": "Select a post within the lead agency"})

@@ -1,0 +1,112 @@
+"""The plan and its numbered sections."""
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Max, Q
+
+from ..historical import tracked
+from .base import Removable, Versioned, save_with_reason
+
+
+class Plan(models.Model):
+    """An action plan, e.g. the CSE Operational Action Plan, owned by a group
+    and sitting within a wider plan (the Board's action plan)."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    short_title = models.CharField(max_length=100, blank=True)
+    partnership = models.CharField(
+        max_length=200, help_text="e.g. Blackpool Safeguarding Children Board"
+    )
+    owner = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        related_name="plans_owned",
+        help_text="The group that owns the plan; its chair rates the actions.",
+    )
+    parent_plan = models.CharField(
+        "sits within", max_length=200, blank=True, help_text="The wider plan this one sits within."
+    )
+    protective_marking = models.CharField(
+        max_length=50, default="OFFICIAL-SENSITIVE", help_text="Printed on every page of a pack."
+    )
+    notes = models.TextField(blank=True)
+
+    history = tracked()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class SectionQuerySet(models.QuerySet):
+    def current(self):
+        """Sections not removed."""
+        return self.filter(removed_at__isnull=True)
+
+
+class Section(Removable, Versioned):
+    """A numbered section of a plan (1–7 in the CSE plan), with a purpose statement."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="sections")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    title_reconstructed = models.BooleanField(
+        default=False,
+        help_text="The source document lost this heading; the title was reconstructed.",
+    )
+    purpose = models.TextField("purpose statement", blank=True)
+    purpose_reconstructed = models.BooleanField(default=False)
+
+    objects = SectionQuerySet.as_manager()
+    history = tracked()
+
+    removal_noun = "section"
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"], name="section_number_unique_in_plan"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="section_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def check_can_remove(self):
+        if self.actions.current().exists():
+            raise ValidationError(
+                {"reason": "Move or remove this section's actions before removing the section"}
+            )
+
+    @transaction.atomic
+    def edit(self, *, title, purpose, reason, version):
+        """Change the heading or purpose statement, refusing if someone saved since."""
+        self.check_version(version)
+        if title != self.title:
+            self.title_reconstructed = False
+        self.title, self.purpose = title, purpose
+        return save_with_reason(self, reason)
+
+    @transaction.atomic
+    def add_action(self, *, text, outcomes, timescale, due_date, leads, reason="Action added"):
+        """A new action at the end of the section. The section's actions are locked while
+        the next position is chosen, so two people adding at once get 3 and 4, not 3 twice."""
+        from .actions import Action
+
+        last = self.actions.select_for_update().aggregate(last=Max("position"))["last"]
+        action = Action(
+            section=self,
+            position=(last or 0) + 1,
+            text=text,
+            outcomes=outcomes,
+            timescale=timescale,
+            due_date=due_date,
+        )
+        save_with_reason(action, reason)
+        action.set_leads(leads, reason=reason)
+        return action

@@ -1,0 +1,144 @@
+"""A password must not contain the username, wherever a password is set (issue 10): the
+first password the business manager gives a person, and Django's change-password page."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from agencies.validators import UsernameInPasswordValidator
+from tests.conftest import make_person
+
+REFUSED = "Password must not contain the username, forwards or backwards"
+LIKE_THE_USERNAME = [
+    "leaverleaver",
+    "LeaverLeaver",
+    "leaver.leaver.leaver",
+    "my name is leaver!",
+    "revaelrevael",
+    "REVAEL and some more",
+]
+OLD_PASSWORD = "an old and long passphrase"
+
+
+def test_the_username_rule_is_one_of_the_password_validators():
+    names = [validator["NAME"] for validator in settings.AUTH_PASSWORD_VALIDATORS]
+    assert "agencies.validators.UsernameInPasswordValidator" in names
+
+
+@pytest.mark.parametrize("password", LIKE_THE_USERNAME)
+def test_a_first_password_containing_the_username_is_refused(client, manager, password):
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("person_new"),
+        {"username": "leaver", "first_name": "Lee", "last_name": "Vere", "password": password},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'<a href="#id_password">{REFUSED}</a>' in html
+    assert not get_user_model().objects.filter(username="leaver").exists()
+
+
+def test_the_username_without_its_dots_is_refused_too(client, manager):
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("person_new"),
+        {
+            "username": "awaken.worker",
+            "first_name": "Ava",
+            "last_name": "Worker",
+            "password": "AwakenWorker2026",
+        },
+    )
+
+    assert REFUSED in response.content.decode()
+
+
+def test_a_first_password_unlike_the_username_is_accepted(client, manager):
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("person_new"),
+        {
+            "username": "leaver",
+            "first_name": "Lee",
+            "last_name": "Vere",
+            "password": "a long enough passphrase",
+        },
+    )
+
+    assert response.status_code == 302
+    assert (
+        get_user_model().objects.get(username="leaver").check_password("a long enough passphrase")
+    )
+
+
+def test_the_person_form_says_what_a_first_password_must_not_be(client, manager):
+    client.force_login(manager)
+
+    html = client.get(reverse("person_new")).content.decode()
+
+    assert "At least 12 characters, and not containing their username." in html
+
+
+@pytest.fixture
+def leaver(plan):
+    person = make_person("leaver", plan.owner, "board_member")
+    person.set_password(OLD_PASSWORD)
+    person.save()
+    return person
+
+
+@pytest.mark.parametrize("password", LIKE_THE_USERNAME)
+def test_changing_to_a_password_containing_the_username_is_refused(client, leaver, password):
+    client.force_login(leaver)
+
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": OLD_PASSWORD, "new_password1": password, "new_password2": password},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert REFUSED in html
+    assert "There is a problem" in html
+    leaver.refresh_from_db()
+    assert leaver.check_password(OLD_PASSWORD)
+
+
+def test_the_change_password_page_says_what_a_password_must_not_be(client, leaver):
+    client.force_login(leaver)
+
+    html = client.get(reverse("password_change")).content.decode()
+
+    assert "Your password must not contain your username, forwards or backwards." in html
+
+
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [
+        ("jo", "a journey of a thousand miles"),  # too short a username to look for
+        ("leaver", "a long enough passphrase"),
+        ("leaver", "leave it as it is"),  # part of the username is not the username
+    ],
+)
+def test_passwords_without_the_username_pass_the_rule(username, password):
+    user = get_user_model()(username=username)
+
+    UsernameInPasswordValidator().validate(password, user)
+
+
+def test_the_rule_needs_a_person_to_compare_with():
+    UsernameInPasswordValidator().validate("leaverleaver", None)
+    UsernameInPasswordValidator().validate("leaverleaver", get_user_model()(username=""))
+
+
+def test_the_rule_refuses_in_any_case_and_either_direction():
+    user = get_user_model()(username="Awaken.Lead")
+    for password in ("awaken.lead-2026", "AWAKENLEAD-2026", "DAEL.NEKAWA-2026"):
+        with pytest.raises(ValidationError, match=REFUSED):
+            UsernameInPasswordValidator().validate(password, user)
