@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import export_plan
+from .export_views import export_plan
 
 urlpatterns = [
     path("export.csv", export_plan, {"fmt": "csv"}, name="export_csv"),
