@@ -69,10 +69,12 @@ run: install
 	@echo "  Open http://127.0.0.1:8000 and sign in as chair, awaken.lead, police.lead,"
 	@echo "  manager or board.member with the password: $(DEMO_PASSWORD)"
 	@echo "  Board packs are made in the background by one worker (manage.py db_worker),"
-	@echo "  started here beside the web server and stopped with it."
+	@echo "  started here beside the web server and stopped with it. Emails that fall due"
+	@echo "  (manage.py send_notifications, every minute here) are printed below, not sent."
 	@echo
-	trap 'kill %1 2>/dev/null' EXIT; \
+	trap 'kill %1 %2 2>/dev/null' EXIT; \
 		$(PY) manage.py db_worker & \
+		$(PY) manage.py send_notifications --every 60 & \
 		$(PY) manage.py runserver 127.0.0.1:8000
 
 # Board pack time and memory for the seed plan and synthetic plans (not a test).
@@ -100,6 +102,7 @@ serve-prod: install
 		-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
 		-keyout $(SERVE_DIR)/key.pem -out $(SERVE_DIR)/cert.pem 2>/dev/null
 	export DEBUG=0 DATABASE_URL='$(SERVE_DATABASE_URL)' ALLOWED_HOSTS=127.0.0.1 CONN_MAX_AGE=60 \
+		SITE_URL=https://127.0.0.1:8000 \
 		SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
 	$(PY) manage.py migrate --no-input && \
 	$(PY) manage.py load_seed_plan && \
@@ -109,8 +112,9 @@ serve-prod: install
 	echo "  Open https://127.0.0.1:8000 (self-signed certificate: accept the warning) and sign" && \
 	echo "  in as chair, awaken.lead, police.lead, manager or board.member: $(DEMO_PASSWORD)" && \
 	echo && \
-	trap 'kill %1 2>/dev/null' EXIT && \
+	trap 'kill %1 %2 2>/dev/null' EXIT && \
 	{ $(PY) manage.py db_worker & } && \
+	{ $(PY) manage.py send_notifications --every 60 & } && \
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py --workers 2 --bind 127.0.0.1:8000 \
 		--certfile $(SERVE_DIR)/cert.pem --keyfile $(SERVE_DIR)/key.pem
 

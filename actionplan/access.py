@@ -27,7 +27,7 @@ from django.http import Http404
 
 from agencies.models import Membership
 
-from .models import Action, EvidenceEntry, Plan, Section
+from .models import Action, Attachment, EvidenceEntry, Plan, Section
 
 
 class Viewer:
@@ -127,6 +127,11 @@ class Viewer:
     def may_issue_packs(self):
         return self.is_business_manager
 
+    @property
+    def may_manage_emails(self):
+        """The reporting calendar and the outbox of emails sent (notifications)."""
+        return self.is_business_manager
+
 
 def viewer_for(request):
     """The Viewer for this request, worked out once per request."""
@@ -176,6 +181,16 @@ RULES = {
         "view": _anyone,
         "edit": lambda viewer, entry: viewer.may_edit_evidence(entry),
         "withdraw": lambda viewer, entry: viewer.may_edit_evidence(entry),
+        "attach": lambda viewer, entry: viewer.may_edit_evidence(entry),
+    },
+    "attachment": {
+        # A withdrawn attachment stays retrievable, for the business manager only.
+        "download": lambda viewer, attachment: (
+            not attachment.is_withdrawn or viewer.is_business_manager
+        ),
+        "withdraw": lambda viewer, attachment: (
+            not attachment.is_withdrawn and viewer.may_edit_evidence(attachment.entry)
+        ),
     },
 }
 
@@ -239,3 +254,15 @@ def get_section_for(request, pk, to="view"):
     section = Section.objects.select_related("plan").filter(pk=pk, removed_at=None).first()
     check(viewer, "section", _found(section, "section"), to)
     return section
+
+
+def get_attachment_for(request, pk, to):
+    """The attachment ``pk`` if the person may ``to`` ("download", "withdraw") it."""
+    viewer = require_member(request)
+    attachment = (
+        Attachment.objects.select_related("entry__action__section__plan", "entry__agency")
+        .filter(pk=pk)
+        .first()
+    )
+    check(viewer, "attachment", _found(attachment, "attachment"), to)
+    return attachment

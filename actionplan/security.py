@@ -32,6 +32,8 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.debug import SafeExceptionReporterFilter
 
+from .attachments import uploads
+
 # Browser features the service never uses, switched off for every page.
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
@@ -128,7 +130,10 @@ class UnreadableRequestMiddleware:
     and the 400 page is shown.
 
     Reading the body before the view (as the CSRF check does for every POST anyway) means
-    no view can change the upload handlers afterwards; none does."""
+    no view can change the upload handlers afterwards; so the limit on uploaded files is
+    set here: a body declared larger than the most an attachment form may send gets the
+    413 page without being read, and a file that grows past the limit while it is read
+    is dropped (``request.upload_too_big``; actionplan/attachments/uploads.py)."""
 
     UNREADABLE = (BadRequest, LookupError, UnicodeError, MultiPartParserError)
 
@@ -137,6 +142,10 @@ class UnreadableRequestMiddleware:
 
     def __call__(self, request):
         if request.method == "POST":
+            if request.content_type == "multipart/form-data":
+                if uploads.body_too_big(request):
+                    return uploads.too_big_response(request)
+                request.upload_handlers.insert(0, uploads.SizeLimitedUploadHandler(request))
             try:
                 request.POST  # noqa: B018 -- decoded now, to catch what cannot be
             except self.UNREADABLE as error:

@@ -6,6 +6,7 @@ Out of the box (no environment) this runs in development mode (DEBUG on) on an S
 """
 
 import datetime
+import json
 import os
 from pathlib import Path
 
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "agencies",
     "actionplan",
     "reporting",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +168,10 @@ LOGOUT_REDIRECT_URL = "login"
 # X-Forwarded-Proto. Development (DEBUG on, runserver over plain HTTP) leaves the
 # HTTPS-only settings off so that http://127.0.0.1:8000 works.
 HTTPS_ONLY = not DEBUG
+# Django's own defaults already give nosniff, Referrer-Policy same-origin, COOP
+# same-origin, X-Frame-Options DENY, HttpOnly and SameSite=Lax session cookies and UTC-
+# aware datetimes: they are not restated here but pinned in
+# tests/security/test_settings_pinned.py, which fails if an upgrade changes one.
 # The proxy must overwrite X-Forwarded-Proto and gunicorn must be reachable only from
 # the proxy; otherwise a client could claim HTTPS. Without it the redirect loops.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -177,10 +183,6 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
 # covers every subdomain). HSTS_PRELOAD=0 drops the token where the partnership's IT
 # does not want that consent given (check --deploy then warns W021).
 SECURE_HSTS_PRELOAD = HTTPS_ONLY and env_bool("HSTS_PRELOAD", default=True)
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
 
 # Cookies: Secure and "__Host-" (no Domain, Path=/) in production; never readable from
 # JavaScript; sent on top-level navigation from other sites (Lax) so that a link in an
@@ -188,8 +190,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS_ONLY
 SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS_ONLY else "sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS_ONLY else "csrftoken"
-SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # (the session cookie is HttpOnly by Django's default)
 
 # Sessions end after 30 minutes without a request (every request pushes the expiry
 # back), 12 hours after signing in whatever happens (SessionLifetimeMiddleware), and
@@ -203,7 +204,6 @@ SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60
 # is about 110 KB; anything over 256 KB is refused with the 400 page. The proxy should
 # refuse large bodies first (client_max_body_size in the nginx example).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # Content Security Policy (django-csp 4): everything from this origin, no inline script
 # or style (the templates have none), no plugins, no <base>, never framed.
@@ -253,8 +253,6 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "actionplan.security.NoUserDataExceptionRepo
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
-USE_I18N = True
-USE_TZ = True
 # Dates the British way: 30 September 2015, 30/09/2015.
 DATE_FORMAT = "j F Y"
 SHORT_DATE_FORMAT = "d/m/Y"
@@ -267,6 +265,25 @@ STATIC_URL = "static/"
 WHITENOISE_ALLOW_ALL_ORIGINS = False
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+
+def _attachments_storage():
+    """Where attached files are kept: a private folder outside every URL by default, or
+    any storage class (e.g. django-storages' S3Storage) with options as JSON."""
+    backend = os.environ.get("ATTACHMENTS_STORAGE") or "django.core.files.storage.FileSystemStorage"
+    options = os.environ.get("ATTACHMENTS_STORAGE_OPTIONS")
+    if options:
+        try:
+            options = json.loads(options)
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"ATTACHMENTS_STORAGE_OPTIONS is not JSON: {error}"
+            ) from None
+    else:
+        options = {"location": str(VAR_DIR / "attachments"), "base_url": None}
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -276,7 +293,51 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+    "attachments": _attachments_storage(),
 }
+# -- Attachments (README, "Attachments") ------------------------------------------------
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB") or 20) * 1024 * 1024
+# A clamd daemon's Unix socket: new files are held as "being checked" until it finds them
+# clean. Empty: no scanning.
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+
+# -- Email (README, "Email") -----------------------------------------------------------
+# Django's own settings, from the environment under Django's own names. With no
+# EMAIL_HOST, development prints emails on the console; production refuses to send (the
+# messages wait in the outbox, "Not sent yet", saying why) rather than print them.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+# Seconds to wait for the mail server before trying again later.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT") or 20)
+DEFAULT_FROM_EMAIL = (
+    os.environ.get("DEFAULT_FROM_EMAIL") or "Action plan tracker <noreply@localhost>"
+)
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "notifications.backends.NotConfiguredBackend"
+
+
+def _site_url():
+    """The service's address, for links in emails: SITE_URL, or in production
+    https:// and the first of ALLOWED_HOSTS (when it is a name, not a pattern)."""
+    url = os.environ.get("SITE_URL", "").strip().rstrip("/")
+    if url or DEBUG:
+        return url or "http://127.0.0.1:8000"
+    host = ALLOWED_HOSTS[0] if ALLOWED_HOSTS else ""
+    return f"https://{host}" if host and not host.startswith((".", "*")) else ""
+
+
+SITE_URL = _site_url()
+# A password reset link works for 2 hours (it is made when the email is sent); an
+# invitation's for 7 days (notifications.accounts.INVITATION_DAYS).
+PASSWORD_RESET_TIMEOUT = 2 * 60 * 60
 
 # History: who, when, what and why -- and never undone from the admin.
 SIMPLE_HISTORY_REVERT_DISABLED = True

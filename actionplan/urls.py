@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from notifications import account_views
+
 from . import history_views, structure_views, views
 
 handler403 = "actionplan.history_views.permission_denied"
@@ -15,6 +17,7 @@ urlpatterns = [
     path("activity/", history_views.activity, name="activity"),
     path("plans/<slug:slug>/activity/", history_views.activity, name="activity_for"),
     path("", include("reporting.export_urls")),
+    path("", include("actionplan.attachments.urls")),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("actions/<int:pk>/history/", history_views.action_history, name="action_history"),
     path("actions/<int:pk>/rate/", views.rate_action, name="rate_action"),
@@ -41,5 +44,27 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # "Forgotten your password?" and invitations: links sent by email (notifications).
+    path(
+        "accounts/password-reset/",
+        account_views.ForgottenPassword.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        account_views.ResetLinkSent.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        account_views.SetNewPassword.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/invitation/<uidb64>/<token>/",
+        account_views.AcceptInvitation.as_view(),
+        name="invitation",
+    ),
+    path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 
 from actionplan.fields import PlainTextField
@@ -48,22 +48,17 @@ FULL_NAME_MAX_LENGTH = 150
 
 
 class PersonForm(forms.ModelForm):
-    """A person who signs in. The business manager sets a first password and tells them."""
-
-    password = forms.CharField(
-        label="First password",
-        widget=forms.PasswordInput(render_value=False),
-        help_text=(
-            "At least 12 characters, and not containing their username. "
-            "Ask them to change it when they first sign in."
-        ),
-        error_messages={"required": "Enter a first password"},
-    )
+    """A person who signs in. A new person is sent an invitation to their email address,
+    with a link to set their own password: nobody else ever knows it."""
 
     class Meta:
         model = get_user_model()
         fields = ["username", "first_name", "last_name", "email"]
         field_classes = {"first_name": PlainTextField, "last_name": PlainTextField}
+        labels = {"email": "Email address"}
+        help_texts = {
+            "email": "Where their invitation, reminders and password reset links are sent.",
+        }
         error_messages = {
             "username": {
                 "required": "Enter a username",
@@ -79,6 +74,7 @@ class PersonForm(forms.ModelForm):
                 "max_length": "Last name must be 150 characters or fewer",
             },
             "email": {
+                "required": "Enter their email address: their invitation is sent there",
                 "invalid": "Enter an email address in the correct format, like name@example.com",
                 "max_length": "Email address must be 254 characters or fewer",
             },
@@ -88,8 +84,20 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
+        # A new person is invited by email. People added before invitations may have none.
+        self.fields["email"].required = not self.instance.pk
+        self.fields["email"].widget.attrs.update(autocomplete="off", spellcheck="false")
+
+    def clean_email(self):
+        email = self.cleaned_data.get("email", "").strip()
+        if not email:
+            return email
+        others = get_user_model().objects.filter(email__iexact=email)
         if self.instance.pk:
-            del self.fields["password"]
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError("Someone already has this email address")
+        return email
 
     def clean(self):
         cleaned = super().clean()
@@ -100,21 +108,10 @@ class PersonForm(forms.ModelForm):
             )
         return cleaned
 
-    def _post_clean(self):
-        # The password is checked against the person as they will be saved (the
-        # username, the names): only now does the instance hold what was typed.
-        super()._post_clean()
-        password = self.cleaned_data.get("password")
-        if password:
-            try:
-                password_validation.validate_password(password, self.instance)
-            except forms.ValidationError as error:
-                self.add_error("password", error)
-
     def save(self, commit=True):
         user = super().save(commit=False)
-        if "password" in self.cleaned_data:
-            user.set_password(self.cleaned_data["password"])
+        if user.pk is None:
+            user.set_unusable_password()  # until they set their own from the invitation
         if commit:
             user.save()
         return user

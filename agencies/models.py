@@ -163,6 +163,7 @@ class AuditEvent(models.Model):
         REFUSED = "refused", "Permission refused"
         PACK_DOWNLOAD = "pack_download", "Board pack downloaded"
         EXPORT = "export", "Plan exported"
+        ATTACHMENT_DOWNLOAD = "attachment_download", "Attachment downloaded"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     event = models.CharField(max_length=20, choices=Event.choices)
@@ -187,6 +188,7 @@ class AuditEvent(models.Model):
                         "refused",
                         "pack_download",
                         "export",
+                        "attachment_download",
                     ]
                 ),
                 name="audit_event_valid",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/new/", views.AddPerson.as_view(), name="person_new"),
     path("people/<int:pk>/edit/", views.EditPerson.as_view(), name="person_edit"),
     path("people/<int:pk>/deactivate/", views.DeactivatePerson.as_view(), name="person_deactivate"),
+    path("people/<int:pk>/invite/", views.InvitePerson.as_view(), name="person_invite"),
     path("memberships/new/", views.AddMembership.as_view(), name="membership_new"),
     path("audit/", views.audit_log, name="audit_log"),
     path(

@@ -17,6 +17,10 @@ from django.views.decorators.http import require_safe
 
 from actionplan.access import require
 from actionplan.http import GET_AND_POST, posted
+from actionplan.models import Plan
+from notifications.accounts import queue_invitation
+from notifications.models import OutboxMessage
+from notifications.tasks import send_soon
 
 from .forms import (
     AgencyForm,
@@ -46,6 +50,8 @@ def manage(request):
         {
             "agencies": Agency.objects.prefetch_related("posts"),
             "people": people,
+            "plans": Plan.objects.order_by("title"),
+            "emails_not_sent": OutboxMessage.objects.not_sent().count(),
         },
     )
 
@@ -172,15 +178,76 @@ class AddPost(FormPage):
 
 
 class AddPerson(FormPage):
+    """A new person gets an invitation by email to set their own password."""
+
     form_class = PersonForm
     title = "Add a person"
-    success_message = "{{ object.get_full_name }} has been saved."
+    intro = (
+        "They will get an email with a link to set their own password. The link works for "
+        "7 days; you can send another from Manage."
+    )
+    submit = "Add and send invitation"
+    success_message = (
+        "{{ object.get_full_name }} has been added. An invitation has been sent to "
+        "{{ object.email }}."
+    )
+
+    def save(self, form):
+        person = form.save()
+        invite(person)
+        return person
 
 
 class EditPerson(AddPerson):
     queryset = get_user_model().objects.all()
     title = "Edit person"
     page_title = "Edit {{ object.username }}"
+    intro = ""
+    submit = "Save"
+    success_message = "{{ object.get_full_name }} has been saved."
+
+    def save(self, form):
+        return form.save()
+
+
+def invite(person):
+    """Queue an invitation for ``person`` and ask the worker to send it."""
+    queue_invitation(person)
+    send_soon()
+
+
+class InvitePerson(FormPage):
+    """Another invitation, for someone whose link ran out or went astray. Earlier links
+    stop working."""
+
+    queryset = get_user_model().objects.filter(is_active=True)
+    title = "Send {{ object.get_full_name|default:object.username }} a new invitation?"
+    page_title = "Invite {{ object.username }}"
+    intro = (
+        "They will get an email at {{ object.email }} with a link to set their password. "
+        "The link works for 7 days. Links in earlier invitations will stop working."
+    )
+    submit = "Send invitation"
+    success_message = "An invitation has been sent to {{ object.email }}."
+
+    def refusal(self):
+        person = self.object
+        name = person.get_full_name() or person.username
+        if not person.email:
+            return f"Add an email address for {name} first."
+        if person.has_usable_password():
+            return (
+                f"{name} has already set a password. If they have forgotten it, they can "
+                "choose “Forgotten your password?” on the sign-in page."
+            )
+        return ""
+
+    def save(self, form):
+        person = self.object
+        person.set_unusable_password()  # a new random marker: earlier links stop working
+        person.save(update_fields=["password"])
+        invite(person)
+        return person
 
 
 class DeactivatePerson(FormPage):

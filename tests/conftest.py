@@ -40,13 +40,18 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def _fast_test_settings(settings):
+def _fast_test_settings(settings, tmp_path):
     # Production hashing is slow on purpose; tests hash many passwords. Tests do not run
-    # collectstatic, which the manifest storage of production needs.
+    # collectstatic, which the manifest storage of production needs. Attached files go
+    # to the test's own temporary folder, never the developer's var/attachments.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "attachments"), "base_url": None},
+        },
     }
 
 

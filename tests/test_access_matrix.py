@@ -20,6 +20,11 @@ ROLES = ["anonymous", "board_member", "chair", "awaken_lead", "police_lead", "ma
 EVERY_MEMBER = {role: "ok" for role in ROLES[1:]}
 
 
+def everyone(outcome):
+    """Pages that need no sign-in (links sent by email): the same for anyone, anonymous too."""
+    return {role: outcome for role in ROLES}
+
+
 def only(allowed, granted="ok", refused=403):
     """`allowed` roles get `granted`; other members `refused`; anonymous must sign in."""
     return {role: (granted if role in allowed else refused) for role in ROLES[1:]}
@@ -67,6 +72,8 @@ def post_data(name, world):
         "add_evidence": {"text": "New", "activity_date": "01/06/2015", "agency": awaken.pk},
         "edit_evidence": {"text": "Edited", "activity_date": "01/06/2015", "agency": awaken.pk},
         "withdraw_evidence": {"reason": "Recorded against the wrong action"},
+        "add_attachment": {"url": "https://example.org/strategy", "title": "Published strategy"},
+        "withdraw_attachment": {"reason": "Superseded by the agreed version"},
         "remove_action": {"reason": "Merged into 3.2"},
         "remove_section": {"reason": "Not needed"},
         "edit_action": {
@@ -89,7 +96,7 @@ def post_data(name, world):
             "username": "new.person",
             "first_name": "New",
             "last_name": "Person",
-            "password": "a long enough passphrase",
+            "email": "new.person@example.org",
         },
         "person_edit": {"username": "board.member", "first_name": "Bo", "last_name": "Member"},
         "person_deactivate": {},
@@ -99,6 +106,14 @@ def post_data(name, world):
             "role": "agency_lead",
         },
         "membership_remove": {"reason": "Left the board"},
+        "my_emails": {"evidence_to_review": "on"},
+        "reporting_calendar_edit": {
+            "quarter_ends": "on",
+            "other_dates": "",
+            "reminder_days": "14, 3",
+            "review_days": "1",
+        },
+        "password_reset": {"email": "nobody@example.org"},
         "password_change": {
             "old_password": "wrong",
             "new_password1": "x",
@@ -123,6 +138,79 @@ def issued_pack(world):
     )
     pack.save()
     return pack
+
+
+def invitable(world):
+    """The board member, not yet signed up, with an address to invite."""
+    person = world["person"]
+    person.email = "board.member@example.org"
+    person.save()
+    return person
+
+
+def not_sent(world):
+    """An email the mail server refused six times."""
+    from notifications.models import OutboxMessage
+
+    message, _ = OutboxMessage.objects.get_or_create(
+        key="matrix:not-sent",
+        defaults={
+            "kind": "update_due",
+            "user": world["person"],
+            "to": "board.member@example.org",
+            "status": "failed",
+            "attempts": 6,
+            "last_error": "The mail server refused the message: 554 5.7.1 Relay access denied",
+        },
+    )
+    return message
+
+
+def link_for(world, generator=None):
+    """The uid and token of a link emailed to someone (a reset or an invitation): not one
+    of the cast, whose signing in for the test would change what the token is made of."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    person, _ = get_user_model().objects.get_or_create(
+        username="emailed.person", defaults={"email": "emailed.person@example.org"}
+    )
+    return urlsafe_base64_encode(force_bytes(person.pk)), (
+        generator or default_token_generator
+    ).make_token(person)
+
+
+def invitation_link(world):
+    from notifications.accounts import invitation_token
+
+    return link_for(world, invitation_token)
+
+
+def unsubscribe_token(world):
+    from notifications.emails import unsubscribe_token as token
+
+    return token(world["person"], "update_due")
+
+
+def an_attachment(world):
+    """A PDF the Awaken lead attached to their entry on 3.1 (made once, then found)."""
+    from django.core.files.base import ContentFile
+
+    from actionplan.models import Attachment
+
+    found = Attachment.objects.filter(entry=world["entry"]).first()
+    if found:
+        return found
+    document = ContentFile(b"%PDF-1.7 test", name="Minutes.pdf")
+    return Attachment.add_file(
+        world["entry"],
+        document,
+        title="",
+        content_type="application/pdf",
+        by=world["users"]["awaken_lead"],
+    )
 
 
 def draft_made(world):
@@ -213,6 +301,23 @@ MATRIX = {
         only({"awaken_lead"}),
         only({"awaken_lead"}, granted="done"),
     ),
+    # Attachments: the lead who may edit the entry attaches and withdraws; every member
+    # downloads.
+    "add_attachment": (
+        {"pk": lambda w: w["entry"].pk},
+        only({"awaken_lead"}),
+        only({"awaken_lead"}, granted="done"),
+    ),
+    "download_attachment": (
+        {"pk": lambda w: an_attachment(w).pk},
+        EVERY_MEMBER,
+        {r: 405 for r in ROLES[1:]},
+    ),
+    "withdraw_attachment": (
+        {"pk": lambda w: an_attachment(w).pk},
+        only({"awaken_lead"}),
+        only({"awaken_lead"}, granted="done"),
+    ),
     "edit_action": (
         {"pk": lambda w: w["action"].pk},
         only({"manager"}),
@@ -252,6 +357,11 @@ MATRIX = {
         only({"manager"}),
         only({"manager"}, granted="done"),
     ),
+    "person_invite": (
+        {"pk": lambda w: invitable(w).pk},
+        only({"manager"}),
+        only({"manager"}, granted="done"),
+    ),
     "membership_new": ({}, only({"manager"}), only({"manager"}, granted="done")),
     "membership_remove": (
         {"pk": lambda w: w["membership"].pk},
@@ -281,6 +391,39 @@ MATRIX = {
         only({"manager"}),
         {r: 405 for r in ROLES[1:]},
     ),
+    # Email (issue 12): the business manager's reporting calendar and outbox; each
+    # person's own email settings; the links sent by email, which need no sign-in.
+    "outbox": ({}, only({"manager"}), {r: 405 for r in ROLES[1:]}),
+    "outbox_send_again": (
+        {"pk": lambda w: not_sent(w).pk},
+        only({"manager"}),
+        only({"manager"}, granted="done"),
+    ),
+    "reporting_calendar": (
+        {"pk": lambda w: w["plan"].pk},
+        only({"manager"}),
+        {r: 405 for r in ROLES[1:]},
+    ),
+    "reporting_calendar_edit": (
+        {"pk": lambda w: w["plan"].pk},
+        only({"manager"}),
+        only({"manager"}, granted="done"),
+    ),
+    "my_emails": ({}, EVERY_MEMBER, {r: "done" for r in ROLES[1:]}),
+    "unsubscribe": ({"token": unsubscribe_token}, everyone("ok"), everyone("done")),
+    "password_reset": ({}, everyone("ok"), everyone("done")),
+    "password_reset_done": ({}, everyone("ok"), everyone(405)),
+    # A valid link moves its token into the session and on to the form ("done").
+    "password_reset_confirm": (
+        {"uidb64": lambda w: link_for(w)[0], "token": lambda w: link_for(w)[1]},
+        everyone("done"),
+        everyone("done"),
+    ),
+    "invitation": (
+        {"uidb64": lambda w: invitation_link(w)[0], "token": lambda w: invitation_link(w)[1]},
+        everyone("done"),
+        everyone("done"),
+    ),
     # Signing in and out is open to all; the rest of the account pages need a session.
     "login": ({}, "anyone", "anyone-post"),
     "logout": ({}, "logout-get", "logout-post"),
@@ -299,7 +442,7 @@ def expected_for(expectations, role, method):
     if expectations == "logout-post":
         return "login"  # signed out, back to the sign-in page
     if role == "anonymous":
-        return "login"
+        return expectations.get("anonymous", "login")
     return expectations[role]
 
 

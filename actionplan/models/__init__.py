@@ -6,10 +6,12 @@ never ``queryset.update()`` or ``bulk_*``: those write no history.
 
 - ``rag``: the rating's values, order, words and colours;
 - ``base``: saving with a reason, optimistic locking, removal that deletes nothing;
-- ``plan``: Plan and Section; ``actions``: Action and ActionLead; ``evidence``: EvidenceEntry.
+- ``plan``: Plan and Section; ``actions``: Action and ActionLead; ``evidence``: EvidenceEntry;
+  ``attachments``: files and links on an evidence entry.
 """
 
 from .actions import Action, ActionLead, ActionQuerySet
+from .attachments import Attachment
 from .base import (
     EditConflict,
     Removable,
@@ -27,6 +29,7 @@ __all__ = [
     "Action",
     "ActionLead",
     "ActionQuerySet",
+    "Attachment",
     "EditConflict",
     "EvidenceEntry",
     "Plan",

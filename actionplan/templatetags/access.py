@@ -18,3 +18,8 @@ def may_edit_evidence(viewer, entry):
 @register.filter
 def may_rate(viewer, action):
     return viewer.may_rate(action)
+
+
+@register.filter
+def may_withdraw_attachment(viewer, attachment):
+    return not attachment.is_withdrawn and viewer.may_edit_evidence(attachment.entry)

@@ -14,7 +14,7 @@ from actionplan.guards import guarded_tables
 ROOT = Path(settings.BASE_DIR)
 SOURCES = [
     path
-    for folder in ("actionplan", "agencies", "reporting", "bench", "loadtest")
+    for folder in ("actionplan", "agencies", "reporting", "notifications", "bench", "loadtest")
     for path in (ROOT / folder).rglob("*.py")
     if "migrations" not in path.parts
 ]

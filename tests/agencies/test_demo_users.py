@@ -36,3 +36,18 @@ def test_it_refuses_to_run_when_debug_is_off(plan, settings):
     with pytest.raises(CommandError, match="refuses to run when DEBUG is off"):
         call_command("create_demo_users", password="x")
     assert not get_user_model().objects.filter(username="chair").exists()
+
+
+def test_the_demo_people_get_example_org_addresses(plan, settings):
+    settings.DEBUG = True
+    call_command("create_demo_users", password="demo-password-2026")
+
+    emails = dict(get_user_model().objects.values_list("username", "email"))
+
+    assert emails == {
+        "chair": "chair@example.org",
+        "awaken.lead": "awaken.lead@example.org",
+        "police.lead": "police.lead@example.org",
+        "manager": "manager@example.org",
+        "board.member": "board.member@example.org",
+    }

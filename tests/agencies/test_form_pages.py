@@ -8,6 +8,13 @@ from django.urls import reverse
 from agencies.models import Agency, Membership, Post
 
 
+def invitable(person):
+    """Someone who has not set a password yet, with an address to invite."""
+    person.email = f"{person.username}@example.org"
+    person.save()
+    return person
+
+
 def trading_standards():
     return Agency.objects.get(slug="trading-standards")
 
@@ -27,7 +34,7 @@ PAGES = {
         "Save",
     ),
     "post_new": (lambda people: [], "Add a post", "Add a post", "Save"),
-    "person_new": (lambda people: [], "Add a person", "Add a person", "Save"),
+    "person_new": (lambda people: [], "Add a person", "Add a person", "Add and send invitation"),
     "person_edit": (
         lambda people: [people["board_member"].pk],
         "Edit board.member",
@@ -39,6 +46,12 @@ PAGES = {
         "Deactivate board.member",
         "Deactivate Board Tester?",
         "Deactivate",
+    ),
+    "person_invite": (
+        lambda people: [invitable(people["board_member"]).pk],
+        "Invite board.member",
+        "Send Board Tester a new invitation?",
+        "Send invitation",
     ),
     "membership_new": (lambda people: [], "Add a membership", "Add a membership", "Save"),
     "membership_remove": (

@@ -12,12 +12,14 @@ def test_the_manager_adds_a_person_and_gives_them_a_role(client, manager, plan):
             "username": "yot.lead",
             "first_name": "Yan",
             "last_name": "Yot",
-            "password": "a long enough passphrase",
+            "email": "yan.yot@example.org",
         },
     )
     assert response.status_code == 302
     person = get_user_model().objects.get(username="yot.lead")
-    assert person.check_password("a long enough passphrase")
+    # Nobody but them will know their password: they set it from the invitation.
+    assert not person.has_usable_password()
+    assert person.email == "yan.yot@example.org"
     yot = Agency.objects.get(slug="youth-offending-team")
     client.post(
         reverse("membership_new"), {"user": person.pk, "agency": yot.pk, "role": "agency_lead"}
@@ -27,14 +29,48 @@ def test_the_manager_adds_a_person_and_gives_them_a_role(client, manager, plan):
     assert membership.history.get().history_user_id == manager.pk
 
 
-def test_a_short_or_common_password_is_refused(client, manager, plan):
+def test_the_add_person_page_asks_for_an_email_address_and_no_password(client, manager):
     client.force_login(manager)
-    response = client.post(
-        reverse("person_new"),
-        {"username": "x", "first_name": "X", "last_name": "Y", "password": "password123"},
+
+    html = client.get(reverse("person_new")).content.decode()
+
+    assert 'type="email" name="email"' in html
+    assert 'type="password"' not in html
+    assert "They will get an email with a link to set their own password." in html
+    assert "Add and send invitation</button>" in html
+
+
+def test_a_new_person_needs_an_email_address_no_one_else_has(client, manager, awaken_lead):
+    awaken_lead.email = "shared@example.org"
+    awaken_lead.save()
+    client.force_login(manager)
+
+    missing = client.post(
+        reverse("person_new"), {"username": "x.y", "first_name": "X", "last_name": "Y"}
     )
-    assert "This password is too short" in response.text or "too common" in response.text
-    assert not get_user_model().objects.filter(username="x").exists()
+    taken = client.post(
+        reverse("person_new"),
+        {"username": "x.y", "first_name": "X", "last_name": "Y", "email": "SHARED@example.org"},
+    )
+
+    assert "Enter their email address: their invitation is sent there" in missing.text
+    assert "Someone already has this email address" in taken.text
+    assert not get_user_model().objects.filter(username="x.y").exists()
+
+
+def test_someone_added_before_invitations_can_be_edited_without_an_address(
+    client, manager, board_member
+):
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("person_edit", args=[board_member.pk]),
+        {"username": "board.member", "first_name": "Bo", "last_name": "Member"},
+    )
+
+    assert response.status_code == 302
+    board_member.refresh_from_db()
+    assert board_member.first_name == "Bo" and board_member.email == ""
 
 
 def test_the_same_role_twice_is_a_clear_error(client, manager, awaken_lead):

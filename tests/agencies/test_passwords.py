@@ -1,13 +1,17 @@
 """A password must not contain the username, wherever a password is set (issue 10): the
-first password the business manager gives a person, and Django's change-password page."""
+first password a person sets from their invitation (issue 12), and Django's
+change-password page."""
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from agencies.validators import UsernameInPasswordValidator
+from notifications.accounts import invitation_token
 from tests.conftest import make_person
 
 REFUSED = "Password must not contain the username, forwards or backwards"
@@ -27,62 +31,53 @@ def test_the_username_rule_is_one_of_the_password_validators():
     assert "agencies.validators.UsernameInPasswordValidator" in names
 
 
-@pytest.mark.parametrize("password", LIKE_THE_USERNAME)
-def test_a_first_password_containing_the_username_is_refused(client, manager, password):
-    client.force_login(manager)
-
-    response = client.post(
-        reverse("person_new"),
-        {"username": "leaver", "first_name": "Lee", "last_name": "Vere", "password": password},
+def invitation_page(client, username, first_name="Lee", last_name="Vere"):
+    """The set-password page that a new person's invitation link opens."""
+    person = get_user_model().objects.create_user(
+        username=username, first_name=first_name, last_name=last_name
     )
+    uid = urlsafe_base64_encode(force_bytes(person.pk))
+    link = reverse("invitation", args=[uid, invitation_token.make_token(person)])
+    return person, client.get(link, follow=True).redirect_chain[-1][0]
+
+
+def set_first_password(client, username, password):
+    person, page = invitation_page(client, username)
+    response = client.post(page, {"new_password1": password, "new_password2": password})
+    person.refresh_from_db()
+    return person, response
+
+
+@pytest.mark.parametrize("password", LIKE_THE_USERNAME)
+def test_a_first_password_containing_the_username_is_refused(client, plan, password):
+    person, response = set_first_password(client, "leaver", password)
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert f'<a href="#id_password">{REFUSED}</a>' in html
-    assert not get_user_model().objects.filter(username="leaver").exists()
+    assert f'<a href="#id_new_password2">{REFUSED}</a>' in html
+    assert not person.has_usable_password()
 
 
-def test_the_username_without_its_dots_is_refused_too(client, manager):
-    client.force_login(manager)
-
-    response = client.post(
-        reverse("person_new"),
-        {
-            "username": "awaken.worker",
-            "first_name": "Ava",
-            "last_name": "Worker",
-            "password": "AwakenWorker2026",
-        },
-    )
+def test_the_username_without_its_dots_is_refused_too(client, plan):
+    person, response = set_first_password(client, "awaken.worker", "AwakenWorker2026")
 
     assert REFUSED in response.content.decode()
+    assert not person.has_usable_password()
 
 
-def test_a_first_password_unlike_the_username_is_accepted(client, manager):
-    client.force_login(manager)
-
-    response = client.post(
-        reverse("person_new"),
-        {
-            "username": "leaver",
-            "first_name": "Lee",
-            "last_name": "Vere",
-            "password": "a long enough passphrase",
-        },
-    )
+def test_a_first_password_unlike_the_username_is_accepted(client, plan):
+    person, response = set_first_password(client, "leaver", "a long enough passphrase")
 
     assert response.status_code == 302
-    assert (
-        get_user_model().objects.get(username="leaver").check_password("a long enough passphrase")
-    )
+    assert person.check_password("a long enough passphrase")
 
 
-def test_the_person_form_says_what_a_first_password_must_not_be(client, manager):
-    client.force_login(manager)
+def test_the_invitation_page_says_what_a_first_password_must_not_be(client, plan):
+    _, page = invitation_page(client, "leaver")
 
-    html = client.get(reverse("person_new")).content.decode()
+    html = client.get(page).content.decode()
 
-    assert "At least 12 characters, and not containing their username." in html
+    assert "Your password must not contain your username, forwards or backwards." in html
 
 
 @pytest.fixture

@@ -2,7 +2,10 @@
 
     python -m tests.security.plan_state prepare   # migrate, load the plan, make history
                                                   # (again: more history)
-    python -m tests.security.plan_state state     # print counts and an as-at export (JSON)
+    python -m tests.security.plan_state state     # print counts, an as-at export and the
+                                                  # attached files' hashes (JSON)
+
+Attached files go to $VAR_DIR/attachments, a folder of the test's own.
 
 A child process, because the backup tools read what is committed, and the test's own
 database never commits.
@@ -13,6 +16,9 @@ import io
 import json
 import os
 import sys
+
+# The attached file's bytes: the backups must bring back exactly these.
+ATTACHED = b"%PDF-1.7\n% minutes of the March meeting\n%%EOF\n"
 
 
 def setup():
@@ -44,6 +50,12 @@ def prepare():
     )
     entry._change_reason = "Evidence added"
     entry.save()
+    from django.core.files.base import ContentFile
+
+    from actionplan.models import Attachment
+
+    minutes = ContentFile(ATTACHED, name="Minutes of the March meeting.pdf")
+    Attachment.add_file(entry, minutes, title="", content_type="application/pdf", by=chair)
 
 
 def state():
@@ -61,7 +73,25 @@ def state():
         args = ["--as-at", when] if when else []
         call_command("export_plan", *args, stdout=out, stderr=io.StringIO())
         exports[when or "now"] = out.getvalue()
-    return {"counts": counts, "exports": exports}
+    return {"counts": counts, "exports": exports, "files": attached_files()}
+
+
+def attached_files():
+    """{stored name: sha256, or "missing"} for every attached file, read from storage."""
+    import hashlib
+
+    from actionplan.models import Attachment
+    from actionplan.models.attachments import attachment_storage
+
+    storage = attachment_storage()
+    files = {}
+    for name in Attachment.objects.values_list("file", flat=True):
+        if not storage.exists(name):
+            files[name] = "missing"
+            continue
+        with storage.open(name, "rb") as stored:
+            files[name] = hashlib.sha256(stored.read()).hexdigest()
+    return files
 
 
 if __name__ == "__main__":

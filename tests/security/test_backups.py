@@ -12,6 +12,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,18 @@ from django.db import connection
 BASE_DIR = Path(settings.BASE_DIR)
 
 
+def var_dir_for(database_url):
+    """Each scratch database has its own VAR_DIR, so its attached files are its own."""
+    name = database_url.rsplit("/", 1)[-1]
+    return Path(tempfile.gettempdir()) / f"actionplan-var-{os.getpid()}-{name}"
+
+
 def child(database_url, *args, check=True):
     env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1"}
+    if database_url.startswith("sqlite:///"):
+        env["VAR_DIR"] = str(Path(database_url[len("sqlite:///") :]).parent / "var")
+    else:
+        env["VAR_DIR"] = str(var_dir_for(database_url))
     env.pop("DJANGO_SETTINGS_MODULE", None)
     result = subprocess.run(  # noqa: S603 -- our own interpreter and scripts
         [sys.executable, *args],
@@ -50,6 +61,8 @@ def manage(database_url, *args, check=True):
 def assert_same_plan(before, after):
     assert after["counts"] == before["counts"]
     assert after["exports"] == before["exports"]
+    assert after["files"] == before["files"]
+    assert list(before["files"].values()) != ["missing"] and before["files"]
     assert before["counts"]["actionplan.HistoricalAction"] > 0
     assert before["exports"]["now"].count("\n") > 10
 
@@ -63,12 +76,18 @@ def prepared_sqlite(tmp_path_factory):
     return golden, plan_state(url)
 
 
+def attachments_folder(path):
+    """Where the child process keeps the attached files of the database at ``path``."""
+    return path.parent / "var" / "attachments"
+
+
 @pytest.fixture
 def live(prepared_sqlite, tmp_path):
     """(path, DATABASE_URL, state) of a copy of the prepared database."""
     golden, state = prepared_sqlite
     path = tmp_path / "live.sqlite3"
     shutil.copyfile(golden, path)
+    shutil.copytree(attachments_folder(golden), attachments_folder(path))
     return path, f"sqlite:///{path}", state
 
 
@@ -78,14 +97,18 @@ def test_an_sqlite_backup_restores_the_plan_and_its_history(live, tmp_path):
 
     made = manage(url, "backup_sqlite", str(backup))
     again = manage(url, "backup_sqlite", str(backup), check=False)
-    # Disaster: the database is lost; a new, empty one is restored from the backup.
+    # Disaster: the database and the attached files are lost; both come back from the backup.
     path.unlink()
+    shutil.rmtree(attachments_folder(path))
     refused = manage(url, "restore_sqlite", str(backup), check=False)
     manage(url, "restore_sqlite", str(backup), "--yes")
     after = plan_state(url)
 
     assert "Backed up to" in made.stdout
+    assert "Copied 1 attached files" in made.stdout
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    files = Path(f"{backup}.attachments")
+    assert stat.S_IMODE(files.stat().st_mode) == 0o700
     assert again.returncode != 0 and "already exists" in again.stderr
     assert refused.returncode != 0 and "--yes" in refused.stderr
     assert_same_plan(before, after)
@@ -142,9 +165,12 @@ def scratch_postgres():
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
         for name in names:
             admin.execute(f'CREATE DATABASE "{name}"')
+    urls = [f"{server}/{name}" for name in names]
     try:
-        yield [f"{server}/{name}" for name in names]
+        yield urls
     finally:
+        for url in urls:
+            shutil.rmtree(var_dir_for(url), ignore_errors=True)
         with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
             for name in names:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -156,8 +182,10 @@ def test_a_pg_dump_restores_the_plan_and_its_history(scratch_postgres, tmp_path)
     before = plan_state(live)
     dump = tmp_path / "actionplan.dump"
 
-    # The commands of the README's "Backups": a custom-format dump, restored into an
-    # empty database.
+    # The commands of the README's "Backups": a custom-format dump and the attached files,
+    # restored into an empty database and an empty storage folder.
+    files = tmp_path / "attachments"
+    manage(live, "backup_attachments", str(files))
     subprocess.run(  # noqa: S603 -- fixed arguments
         [
             shutil.which("pg_dump"),
@@ -179,6 +207,7 @@ def test_a_pg_dump_restores_the_plan_and_its_history(scratch_postgres, tmp_path)
         ],
         check=True,
     )
+    manage(restored, "restore_attachments", str(files))
     after = plan_state(restored)
 
     assert_same_plan(before, after)

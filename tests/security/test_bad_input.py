@@ -394,6 +394,14 @@ def test_the_forms_under_test_are_every_form_of_the_project():
         "membership_remove",
         "password_change",
         "login",
+        "person_invite",
+        "reporting_calendar_edit",
+        "my_emails",
+        "outbox_send_again",
+        "unsubscribe",
+        "password_reset",
+        "add_attachment",
+        "withdraw_attachment",
     }
 
 

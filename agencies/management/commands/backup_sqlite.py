@@ -4,8 +4,10 @@
 
 Uses SQLite's online backup API (``sqlite3.Connection.backup``): the copy is the database
 as it stood at one moment, even if people are saving changes meanwhile -- unlike ``cp``,
-which can catch a file half written. The copy is checked (``PRAGMA integrity_check``) and
-readable by its owner only: it holds the whole plan and its history (OFFICIAL-SENSITIVE).
+which can catch a file half written. The copy is checked (``PRAGMA integrity_check``)
+and readable by its owner only: it holds the whole plan and its history
+(OFFICIAL-SENSITIVE). The attached files go beside it, in ``OUTPUT.attachments/``
+(``backup_attachments``).
 
 For PostgreSQL use ``pg_dump -Fc`` (README, "Deploying": backups).
 """
@@ -14,6 +16,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -62,3 +65,6 @@ class Command(BaseCommand):
         partial.rename(target)
         size = target.stat().st_size
         self.stdout.write(self.style.SUCCESS(f"Backed up to {target} ({size:,} bytes)."))
+        # The attached files, beside it: a backup without them would restore entries whose
+        # documents are gone.
+        call_command("backup_attachments", f"{target}.attachments", stdout=self.stdout)

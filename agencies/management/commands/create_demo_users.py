@@ -49,6 +49,8 @@ class Command(BaseCommand):
             user, created = User.objects.get_or_create(
                 username=username, defaults={"first_name": first, "last_name": last}
             )
+            # example.org never receives mail (RFC 2606); make run prints emails instead.
+            user.email = user.email or f"{username}@example.org"
             user.set_password(password)
             user.save()
             if not Membership.objects.filter(user=user, agency=agency, role=role).exists():
@@ -56,4 +58,4 @@ class Command(BaseCommand):
                 membership._change_reason = "Demo person"
                 membership.save()
             verb = "Created" if created else "Updated"
-            self.stdout.write(f"{verb} {username:13} {role.label} – {agency}")
+            self.stdout.write(f"{verb} {username:13} {role.label} – {agency}, {user.email}")

@@ -6,12 +6,14 @@ Stop the service first (gunicorn): everything written since the backup is lost, 
 running service would keep writing to the database being replaced. The backup is checked
 before anything is touched; the database it replaces is first kept beside it as
 ``<database>.before-restore-<time>``. Then run ``python manage.py migrate`` in case the backup
-predates the code.
+predates the code. Attached files saved beside the backup (``BACKUP.attachments/``)
+are put back too.
 """
 
 import sqlite3
 from pathlib import Path
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
@@ -57,3 +59,6 @@ class Command(BaseCommand):
         backup_db.close()
         connection.close()
         self.stdout.write(self.style.SUCCESS(f"Restored {live} from {source}."))
+        files = Path(f"{source}.attachments")
+        if files.is_dir():
+            call_command("restore_attachments", str(files), stdout=self.stdout)
