@@ -141,7 +141,9 @@ def action_detail(request, pk):
     as_at = AsAtForm.date_from(request.GET)
     if as_at:
         return _action_as_at(request, action, as_at)
-    entries = action.evidence_entries.select_related("agency", "recorded_by")
+    entries = action.evidence_entries.select_related("agency", "recorded_by").prefetch_related(
+        "attachments"
+    )
     return render(
         request,
         "actionplan/action_detail.html",

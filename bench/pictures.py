@@ -4,8 +4,11 @@
 
 Loads the real plan on 1 April 2015 into a throwaway SQLite database, makes a quarter's
 worth of changes (ratings with reasons, evidence, a revised timescale), issues the
-Quarter 2 pack as at 30 September 2015 and draws its cover and first plan page with
-pdftoppm (poppler-utils). Also writes the whole pack to /tmp/board-pack-pictures.pdf.
+Quarter 2 pack as at 30 September 2015 (the full plan) and draws its cover, summary and a
+plan page with pdftoppm (poppler-utils), then makes the exception report of the same
+quarter as a draft and draws its first plan page. Also writes the whole pack to
+/tmp/board-pack-pictures.pdf and the exception report to
+/tmp/board-pack-pictures-exceptions.pdf.
 """
 
 import datetime
@@ -18,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = Path("/tmp/board-pack-pictures.sqlite3")  # noqa: S108 -- throwaway
 PDF = Path("/tmp/board-pack-pictures.pdf")  # noqa: S108 -- throwaway
+EXCEPTIONS_PDF = Path("/tmp/board-pack-pictures-exceptions.pdf")  # noqa: S108 -- throwaway
 IMAGES = ROOT / "docs" / "images"
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -59,7 +63,8 @@ def main():
     from actionplan.models import Action, EvidenceEntry, Rag
     from actionplan.seed import load_plan
     from agencies.models import Agency, Membership
-    from reporting.issuing import issue_pack
+    from reporting.issuing import draft_pdf, issue_pack
+    from reporting.models import PackKind
 
     DATABASE.unlink(missing_ok=True)
     call_command("migrate", verbosity=0)
@@ -122,14 +127,23 @@ def main():
 
     with time_machine.travel(at(2015, 10, 2, 10), tick=False):
         pack = issue_pack(plan, datetime.date(2015, 9, 30), by=manager)
+        exceptions = draft_pdf(
+            plan, datetime.date(2015, 9, 30), by=manager, kind=PackKind.EXCEPTIONS
+        )
     PDF.write_bytes(bytes(pack.pdf))
+    EXCEPTIONS_PDF.write_bytes(exceptions)
     IMAGES.mkdir(parents=True, exist_ok=True)
-    plan_page = bookmarks(PDF)["6. Intelligence and Performance Monitoring"]
-    for name, page in [("cover", 1), ("plan", plan_page)]:
+    full, report = bookmarks(PDF), bookmarks(EXCEPTIONS_PDF)
+    for name, pdf, page in [
+        ("cover", PDF, 1),
+        ("summary", PDF, full["Summary"]),
+        ("plan", PDF, full["2. Prevention and Public Confidence"]),
+        ("exceptions", EXCEPTIONS_PDF, report["7. Training and Development"]),
+    ]:
         target = IMAGES / f"board-pack-{name}"
         subprocess.run(  # noqa: S603 -- poppler-utils, fixed arguments
             ["pdftoppm", "-r", "75", "-png", "-singlefile", "-f", str(page), "-l", str(page)]  # noqa: S607
-            + [str(PDF), str(target)],
+            + [str(pdf), str(target)],
             check=True,
         )
         print(f"{target}.png ({(target.with_suffix('.png')).stat().st_size // 1024} KB)")

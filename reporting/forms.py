@@ -1,10 +1,12 @@
-"""The board pack form: which plan, as at which date, and changes since when."""
+"""The board pack form: which plan, what kind of pack, as at which date, and changes
+since when."""
 
 from django import forms
 
 from actionplan.fields import TODAY, BoundedDateField
 from actionplan.models import Plan
 
+from .models import PackKind
 from .pack import long_date, plan_created_on
 
 DATE_HINT = "For example, 30/09/2015"
@@ -20,6 +22,15 @@ class BoardPackForm(forms.Form):
             "required": "Select the plan",
             "invalid_choice": "Select a plan from the list",
         },
+    )
+    kind = forms.ChoiceField(
+        label="What the pack shows",
+        choices=[(kind.value, f"{kind.label}: {kind.description}") for kind in PackKind],
+        widget=forms.RadioSelect,
+        # Left out (a link from before there were two kinds): the full plan, as then.
+        required=False,
+        help_text="Both kinds have the same cover, summary and changes since the last pack.",
+        error_messages={"invalid_choice": "Select full plan or exception report"},
     )
     as_at = BoundedDateField(
         label="As-at date",
@@ -53,6 +64,11 @@ class BoardPackForm(forms.Form):
         plans = list(self.fields["plan"].queryset[:2])
         if len(plans) == 1:
             self.fields["plan"].initial = plans[0].slug
+        # What most boards read.
+        self.fields["kind"].initial = PackKind.EXCEPTIONS
+
+    def clean_kind(self):
+        return PackKind(self.cleaned_data["kind"] or PackKind.FULL)
 
     def clean(self):
         cleaned = super().clean()
@@ -76,7 +92,11 @@ class BoardPackForm(forms.Form):
     def query(self):
         """The cleaned choice as query parameters, for links to the preview and the PDF."""
         data = self.cleaned_data
-        params = {"plan": data["plan"].slug, "as_at": data["as_at"].isoformat()}
+        params = {
+            "plan": data["plan"].slug,
+            "kind": data["kind"].value,
+            "as_at": data["as_at"].isoformat(),
+        }
         if data.get("since"):
             params["since"] = data["since"].isoformat()
         return params

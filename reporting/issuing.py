@@ -3,18 +3,18 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import BoardPack
+from .models import BoardPack, PackKind
 from .pack import long_date, pack_context
 from .rendering import render_pack_html, render_pack_pdf
 
 
 class PackAlreadyIssued(Exception):
-    """A plan has one issued pack per as-at date."""
+    """A plan has one issued pack per as-at date, of either kind."""
 
 
-def draft_pdf(plan, as_at, since=None, *, by=None):
+def draft_pdf(plan, as_at, since=None, *, by=None, kind=PackKind.FULL):
     """A draft pack: the PDF bytes, nothing stored."""
-    context = pack_context(plan, as_at, since, generated_by=by)
+    context = pack_context(plan, as_at, since, kind=kind, generated_by=by)
     return render_pack_pdf(render_pack_html(context))
 
 
@@ -29,21 +29,25 @@ def already_issued(plan, as_at):
     )
 
 
-def issue_pack(plan, as_at, since=None, *, by=None):
-    """Render the pack and store it, unchangeable, as the plan's pack as at ``as_at``.
+def issue_pack(plan, as_at, since=None, *, by=None, kind=PackKind.FULL):
+    """Render the pack (the full plan, or an exception report) and store it,
+    unchangeable, as the plan's pack as at ``as_at``.
 
-    Raises ``PackAlreadyIssued`` if the plan already has a pack for that date, and
-    ``PlanDidNotExist`` for a date before the plan existed.
+    Raises ``PackAlreadyIssued`` if the plan already has a pack (of either kind) for
+    that date, and ``PlanDidNotExist`` for a date before the plan existed.
     """
     message = already_issued(plan, as_at)
     if message:
         raise PackAlreadyIssued(message)
     now = timezone.now()
-    context = pack_context(plan, as_at, since, generated_by=by, generated_at=now, issued=True)
+    context = pack_context(
+        plan, as_at, since, kind=kind, generated_by=by, generated_at=now, issued=True
+    )
     pdf = render_pack_pdf(render_pack_html(context))
     period = context["period"]
     pack = BoardPack(
         plan=plan,
+        kind=kind,
         period_label=context["period_label"],
         as_at=as_at,
         since_date=period.since,
@@ -53,7 +57,9 @@ def issue_pack(plan, as_at, since=None, *, by=None):
         issued_at=now,
         pdf=pdf,
     )
-    pack._change_reason = f"Issued: {context['period_label']}, as at {long_date(as_at)}"
+    pack._change_reason = (
+        f"Issued: {context['period_label']}, as at {long_date(as_at)} ({pack.get_kind_display()})"
+    )
     # Issued in the background worker, there is no request to say who: say it here.
     if by is not None:
         pack._history_user = by

@@ -21,6 +21,30 @@ class IssuedPackIsFinal(Exception):
     """An issued pack is a record of what the board was given: it never changes."""
 
 
+class PackKind(models.TextChoices):
+    """What the plan part of a pack shows. Both kinds carry the same cover, summary and
+    changes. Most boards read the exception report."""
+
+    FULL = "full", "Full plan"
+    EXCEPTIONS = "exceptions", "Exception report"
+
+    @property
+    def description(self):
+        """What the plan part shows, to follow the kind's name and a colon."""
+        if self == PackKind.FULL:
+            return "every action in full"
+        return (
+            "actions rated Red or Amber, overdue or changed in the period in full; "
+            "every other action on one line"
+        )
+
+
+def pack_filename(plan, as_at, kind, suffix=""):
+    """board-pack-SLUG-DATE.pdf for the full plan, ...-exceptions.pdf for the other kind."""
+    kind_part = "" if kind == PackKind.FULL else f"-{kind}"
+    return f"board-pack-{plan.slug}-{as_at:%Y-%m-%d}{kind_part}{suffix}.pdf"
+
+
 class BoardPackQuerySet(models.QuerySet):
     def of_plan(self, plan):
         return self.filter(plan=plan)
@@ -47,6 +71,7 @@ class BoardPack(models.Model):
     plan = models.ForeignKey("actionplan.Plan", on_delete=models.PROTECT, related_name="packs")
     period_label = models.CharField(max_length=40, help_text="e.g. Quarter 2, 2015/16")
     as_at = models.DateField("as at", help_text="The plan as it stood at the end of this day.")
+    kind = models.CharField(max_length=10, choices=PackKind.choices, default=PackKind.FULL)
     since_date = models.DateField(
         "changes since", help_text="Changes after the end of this day are reported."
     )
@@ -83,6 +108,9 @@ class BoardPack(models.Model):
             models.CheckConstraint(
                 condition=Q(since_date__lte=F("as_at")), name="board_pack_since_not_after_as_at"
             ),
+            models.CheckConstraint(
+                condition=Q(kind__in=PackKind.values), name="board_pack_kind_known"
+            ),
         ]
 
     def __str__(self):
@@ -99,7 +127,7 @@ class BoardPack(models.Model):
 
     @property
     def filename(self):
-        return f"board-pack-{self.plan.slug}-{self.as_at:%Y-%m-%d}.pdf"
+        return pack_filename(self.plan, self.as_at, self.kind)
 
     def record_download(self, user):
         """Every download of an issued pack is recorded: who and when."""
@@ -167,7 +195,7 @@ class PackJob(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
-    # Longer than any pack takes (1,000 actions: about 4 minutes): a job still queued or
+    # Longer than any pack takes (1,000 actions: about a minute): a job still queued or
     # running after this has lost its worker (stopped or killed) and will not finish.
     STUCK_AFTER = datetime.timedelta(minutes=30)
     # A job waiting this long means no worker is running.
@@ -175,6 +203,10 @@ class PackJob(models.Model):
 
     plan = models.ForeignKey("actionplan.Plan", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=5, choices=Kind.choices)
+    # What the pack shows (``kind`` above says what the job makes: a draft or an issue).
+    pack_kind = models.CharField(
+        "kind of pack", max_length=10, choices=PackKind.choices, default=PackKind.FULL
+    )
     as_at = models.DateField("as at")
     since_date = models.DateField(
         "changes since",
@@ -210,6 +242,9 @@ class PackJob(models.Model):
                 name="pack_job_kind_and_status_known",
             ),
             models.CheckConstraint(
+                condition=Q(pack_kind__in=PackKind.values), name="pack_job_pack_kind_known"
+            ),
+            models.CheckConstraint(
                 condition=Q(since_date__isnull=True) | Q(since_date__lt=F("as_at")),
                 name="pack_job_since_before_as_at",
             ),
@@ -222,7 +257,8 @@ class PackJob(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} of {self.plan} as at {self.as_at:%-d %B %Y}"
+        of_kind = "" if self.pack_kind == PackKind.FULL else f" ({self.get_pack_kind_display()})"
+        return f"{self.get_kind_display()}{of_kind} of {self.plan} as at {self.as_at:%-d %B %Y}"
 
     @property
     def in_progress(self):
@@ -241,7 +277,7 @@ class PackJob(models.Model):
 
     @property
     def filename(self):
-        return f"board-pack-{self.plan.slug}-{self.as_at:%Y-%m-%d}-draft.pdf"
+        return pack_filename(self.plan, self.as_at, self.pack_kind, suffix="-draft")
 
     def _record(self, status, reason, **fields):
         self.status = status

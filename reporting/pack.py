@@ -12,7 +12,6 @@ the day the plan was created, so the first pack starts from the plan as first se
 """
 
 import datetime
-import math
 from collections import Counter
 from dataclasses import dataclass
 
@@ -24,7 +23,8 @@ from actionplan.models import Plan, Rag
 from actionplan.quarters import financial_quarter
 from actionplan.snapshot import plan_snapshot
 
-from .models import BoardPack
+from .chart import rag_charts
+from .models import BoardPack, PackKind
 
 RAG_COLUMNS = Rag.columns()
 COMMAND_LINE = "Command line (manage.py board_pack)"
@@ -90,6 +90,16 @@ class Period:
         return f"{long_date(self.first_day)} to {long_date(self.as_at)}"
 
     @property
+    def summary(self):
+        """The period in a few words, for the cover: which days, or why there are none."""
+        if self.is_empty:
+            return (
+                f"None yet: the plan was set up on {long_date(self.as_at)}, the as-at date, "
+                "so this pack is its starting point"
+            )
+        return self.days[0].upper() + self.days[1:]
+
+    @property
     def description(self):
         """One sentence: which days, and why those."""
         if self.baseline == "pack":
@@ -116,45 +126,28 @@ def pack_period(plan, as_at, since=None):
     return Period(since=min(created, as_at), as_at=as_at, baseline="creation")
 
 
-# Roughly how many characters fit on a line of the plan table's wide columns (A4
-# landscape, 8.5pt), and how many lines fit on a page below the header row.
-LINE_CHARS = {"action": 34, "outcomes": 27, "position": 58}
-PAGE_LINES = 40
-
-
-def _lines(text, width):
-    return sum(max(1, math.ceil(len(line) / width)) for line in (text or "").splitlines())
-
-
 @dataclass
 class PlanRow:
-    """One action as the plan table prints it."""
+    """One action as the plan table prints it: in full, or on one line (an exception
+    report's actions that are not Red, Amber, overdue or changed in the period)."""
 
     action: object
     overdue: bool
+    changed: bool = False
+    in_full: bool = True
 
     @property
     def rag_class(self):
         return Rag.key_for(self.action.rag)
 
     @property
-    def is_long(self):
-        """Whether the row may be taller than a page. Rows stay whole on one page, but
-        one that cannot fit on any page must be allowed to break (WeasyPrint would
-        otherwise leave its section heading behind and drop the repeated header row)."""
-        action = self.action
-        position = sum(
-            _lines(entry.text + " – 30 Sep 2015, an agency", LINE_CHARS["position"])
-            for entry in action.evidence_list
-        ) + _lines(action.rag_reason, LINE_CHARS["position"])
-        return (
-            max(
-                _lines(action.text, LINE_CHARS["action"]) + 1,
-                _lines(action.outcomes, LINE_CHARS["outcomes"]),
-                position,
-            )
-            > PAGE_LINES
-        )
+    def is_exception(self):
+        return self.action.rag in (Rag.RED, Rag.AMBER) or self.overdue or self.changed
+
+    @property
+    def latest_evidence(self):
+        """The newest evidence entry, for the one-line row."""
+        return self.action.evidence_list[-1] if self.action.evidence_list else None
 
 
 @dataclass
@@ -176,30 +169,51 @@ class SectionPart:
         return len(self.rows)
 
 
-def pack_context(plan, as_at, since=None, *, generated_by=None, generated_at=None, issued=False):
-    """Everything the pack shows, as the plan stood at the end of ``as_at``.
+def pack_context(
+    plan,
+    as_at,
+    since=None,
+    *,
+    kind=PackKind.FULL,
+    generated_by=None,
+    generated_at=None,
+    issued=False,
+):
+    """Everything the pack shows, as the plan stood at the end of ``as_at``: every action
+    in full (``PackKind.FULL``) or an exception report (``PackKind.EXCEPTIONS``).
 
     Raises ``actionplan.snapshot.PlanDidNotExist`` for a date before the plan existed.
     """
     if since is not None and since >= as_at:
         raise ValueError("The since date must be before the as-at date")
+    kind = PackKind(kind)
     snapshot = plan_snapshot(plan, as_at=as_at)
     period = pack_period(plan, as_at, since)
     changes = changes_between(plan, period.start, period.end)
+    changed = changed_refs(changes)
     parts = [
         SectionPart(
             section=row.section,
-            rows=[PlanRow(action, action.is_overdue(as_at)) for action in row.actions],
+            rows=[
+                PlanRow(action, action.is_overdue(as_at), changed=action.ref in changed)
+                for action in row.actions
+            ],
         )
         for row in snapshot.sections
     ]
     rows = [row for part in parts for row in part.rows]
+    if kind == PackKind.EXCEPTIONS:
+        for row in rows:
+            row.in_full = row.is_exception
     quarter = financial_quarter(as_at)
     generated_at = timezone.localtime(generated_at or timezone.now())
     plan = snapshot.plan
+    charts = rag_charts(parts)
     return {
         "plan": plan,
+        "kind": kind,
         "parts": parts,
+        "in_full": sum(row.in_full for row in rows),
         "as_at": as_at,
         "quarter": quarter,
         "period_label": quarter.label,
@@ -208,7 +222,8 @@ def pack_context(plan, as_at, since=None, *, generated_by=None, generated_at=Non
         "generated_by": generated_by,
         "generated_by_name": person_name(generated_by) or COMMAND_LINE,
         "generated_at": generated_at,
-        "document_title": f"Board pack: {plan.title}, as at {long_date(as_at)}",
+        "document_title": document_title(plan, as_at, kind),
+        "running_head": running_head(plan, as_at, kind, issued),
         "changes": changes,
         "action_changes": [
             {"label": "Added", "items": changes.added},
@@ -217,10 +232,32 @@ def pack_context(plan, as_at, since=None, *, generated_by=None, generated_at=Non
             {"label": "Removed", "items": changes.removed},
         ],
         "totals": _totals(parts),
-        "chart": rag_chart(parts),
+        "charts": charts,
+        "chart": charts[0],
         "movement": movement(rows, changes.rag_at_start),
         "overdue": [row for row in rows if row.overdue],
         "no_evidence": [row for row in rows if _lacks_evidence(row.action, period)],
+    }
+
+
+def document_title(plan, as_at, kind):
+    name = "Board pack" if kind == PackKind.FULL else "Board pack (exception report)"
+    return f"{name}: {plan.title}, as at {long_date(as_at)}"
+
+
+def running_head(plan, as_at, kind, issued):
+    """The line at the top of every page after the cover: short, so it stays on one line."""
+    name = "Board pack" if kind == PackKind.FULL else "Exception report"
+    draft = "" if issued else ", draft"
+    return f"{plan.title} · {name} as at {long_date(as_at)}{draft}"
+
+
+def changed_refs(changes):
+    """The refs of the actions that appear on the pack's Changes pages."""
+    return {
+        change.ref
+        for name in ("ratings", "evidence", "added", "moved", "completed")
+        for change in getattr(changes, name)
     }
 
 
@@ -256,67 +293,3 @@ def movement(rows, rag_at_start):
         {"key": key, "label": label, "count": len(refs[key]), "refs": refs[key]}
         for key, label in MOVEMENT
     ]
-
-
-# The chart: one bar per section, a segment per rating, drawn as inline SVG.
-CHART_LABEL_WIDTH = 78
-CHART_BAR_WIDTH = 360
-CHART_ROW_HEIGHT = 24
-CHART_BAR_HEIGHT = 16
-
-
-def rag_chart(parts):
-    """Geometry of the RAG-by-section bar chart. The numbers are also in the table
-    printed beside it: the chart is never the only place they are."""
-    longest = max((part.total for part in parts), default=0) or 1
-    unit = CHART_BAR_WIDTH / longest
-    bars = []
-    for index, part in enumerate(parts):
-        y = 8 + index * CHART_ROW_HEIGHT
-        x = CHART_LABEL_WIDTH
-        segments = []
-        for rag, label, count in part.counts:
-            if count:
-                width = count * unit
-                segments.append(
-                    {
-                        "fill": Rag.fill(rag),
-                        "ink": Rag.ink(rag),
-                        "label": label,
-                        "count": count,
-                        "x": round(x, 1),
-                        "width": round(width, 1),
-                        "text_x": round(x + width / 2, 1),
-                        "show_count": width >= 14,
-                    }
-                )
-                x += width
-        bars.append(
-            {
-                "label": f"Section {part.section.number}",
-                "y": y,
-                "text_y": y + CHART_BAR_HEIGHT - 4,
-                "segments": segments,
-                "total": part.total,
-                "total_x": round(x + 6, 1),
-            }
-        )
-    legend_y = 8 + len(parts) * CHART_ROW_HEIGHT + 10
-    legend = [
-        {
-            "fill": Rag.fill(rag),
-            "label": label,
-            "x": CHART_LABEL_WIDTH + index * 76,
-            "text_x": CHART_LABEL_WIDTH + index * 76 + 16,
-            "text_y": legend_y + 10,
-        }
-        for index, (rag, label) in enumerate(RAG_COLUMNS)
-    ]
-    return {
-        "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 40,
-        "height": legend_y + 20,
-        "bar_height": CHART_BAR_HEIGHT,
-        "bars": bars,
-        "legend": legend,
-        "legend_y": legend_y,
-    }

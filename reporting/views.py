@@ -46,7 +46,9 @@ def _draft_context(request, form):
     did not exist at that date."""
     data = form.cleaned_data
     try:
-        return pack_context(data["plan"], data["as_at"], data["since"], generated_by=request.user)
+        return pack_context(
+            data["plan"], data["as_at"], data["since"], kind=data["kind"], generated_by=request.user
+        )
     except PlanDidNotExist as error:
         form.add_error("as_at", str(error))
         return None
@@ -78,7 +80,9 @@ def board_pack_new(request):
     require(request, "may_issue_packs")
     # Coming back from a preview: start from the choice made there.
     initial = {
-        name: request.GET[name] for name in ("plan", "as_at", "since") if name in request.GET
+        name: request.GET[name]
+        for name in ("plan", "kind", "as_at", "since")
+        if name in request.GET
     }
     return form_page(request, BoardPackForm(initial=initial))
 
@@ -117,7 +121,12 @@ def board_pack_draft_pdf(request):
         return form_page(request, form)
     data = form.cleaned_data
     job = request_pack(
-        PackJob.Kind.DRAFT, data["plan"], data["as_at"], data["since"], by=request.user
+        PackJob.Kind.DRAFT,
+        data["plan"],
+        data["as_at"],
+        data["since"],
+        pack_kind=data["kind"],
+        by=request.user,
     )
     return redirect("board_pack_job", job.pk)
 
@@ -139,7 +148,12 @@ def board_pack_issue(request):
     job = PackJob.objects.issuing(data["plan"], data["as_at"])
     if job is None:
         job = request_pack(
-            PackJob.Kind.ISSUE, data["plan"], data["as_at"], data["since"], by=request.user
+            PackJob.Kind.ISSUE,
+            data["plan"],
+            data["as_at"],
+            data["since"],
+            pack_kind=data["kind"],
+            by=request.user,
         )
     return redirect("board_pack_job", job.pk)
 
@@ -154,7 +168,7 @@ def board_pack_job(request, pk):
     job = get_object_or_404(
         PackJob.objects.without_pdf().select_related("plan", "pack", "requested_by"), pk=pk
     )
-    choice = {"plan": job.plan.slug, "as_at": job.as_at.isoformat()}
+    choice = {"plan": job.plan.slug, "kind": job.pack_kind, "as_at": job.as_at.isoformat()}
     if job.since_date:
         choice["since"] = job.since_date.isoformat()
     return render(

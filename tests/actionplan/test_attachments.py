@@ -411,3 +411,45 @@ def test_the_attachment_backup_brings_the_files_back(awaken_entry, awaken_lead, 
 
     with storage.open(attachment.file.name, "rb") as restored:
         assert restored.read() == PDF
+
+
+def test_the_action_page_lists_attachments_with_name_type_and_size(
+    client, awaken_lead, board_member, manager, awaken_entry
+):
+    pdf = Attachment.add_file(
+        awaken_entry,
+        upload("Minutes.pdf", PDF),
+        title="Minutes of the May meeting",
+        content_type="application/pdf",
+        by=awaken_lead,
+    )
+    Attachment.add_link(
+        awaken_entry, url="https://example.org/strategy", title="Strategy", by=awaken_lead
+    )
+    old = Attachment.add_file(
+        awaken_entry,
+        upload("Draft.pdf", PDF),
+        title="Draft minutes",
+        content_type="application/pdf",
+        by=awaken_lead,
+    )
+    old.withdraw("Not agreed")
+    url = reverse("action_detail", args=[awaken_entry.action_id])
+
+    client.force_login(board_member)
+    page = client.get(url).content.decode()
+    assert "Minutes of the May meeting" in page
+    assert reverse("download_attachment", args=[pdf.pk]) in page
+    assert "(PDF, 77\xa0bytes)" in page
+    assert 'href="https://example.org/strategy"' in page
+    assert "Draft minutes" not in page
+    assert reverse("add_attachment", args=[awaken_entry.pk]) not in page
+
+    client.force_login(manager)
+    page = client.get(url).content.decode()
+    assert "Draft minutes" in page and "Not agreed" in page
+
+    client.force_login(awaken_lead)
+    page = client.get(url).content.decode()
+    assert reverse("add_attachment", args=[awaken_entry.pk]) in page
+    assert reverse("withdraw_attachment", args=[pdf.pk]) in page

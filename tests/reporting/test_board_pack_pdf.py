@@ -123,8 +123,9 @@ def test_every_action_ref_appears_with_its_rag_word(pack):
     refs_found = {}
     current = None
     for line in lines:
-        if line in pack.ratings and current != line:
-            current = line
+        ref = line.split(" ", 1)[0]  # the ref's column comes first: the row's first line
+        if ref in pack.ratings and current != ref:
+            current = ref
             refs_found[current] = None
         elif current and (found := rag_word.match(line)):
             refs_found[current] = found.group(1)  # the RAG cell is the last word of a row

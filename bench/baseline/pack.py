@@ -1,0 +1,323 @@
+"""FROZEN for the bench (bench/baseline/__init__.py): reporting/pack.py before issue 16.
+
+The board pack's content: the plan as at a date, and what moved since the last pack.
+
+``pack_context()`` builds everything the pack shows, for the screen preview, the PDF
+download and the command line alike. It reads the plan with ``plan_snapshot()`` and
+the period's changes with ``changes_between()``: a fixed number of queries, whatever
+the size of the plan.
+
+The period: a pack reports the changes made after the end of its *since* day up to
+the end of its as-at day (Europe/London). The since day is, in this order, the one
+asked for; the as-at date of the last pack issued for the plan before this one; or
+the day the plan was created, so the first pack starts from the plan as first set up.
+"""
+
+import datetime
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from actionplan.historical import person_name
+from actionplan.history import changes_between, end_of_day
+from actionplan.models import Plan, Rag
+from actionplan.quarters import financial_quarter
+from actionplan.snapshot import plan_snapshot
+from reporting.models import BoardPack
+
+RAG_COLUMNS = Rag.columns()
+COMMAND_LINE = "Command line (manage.py board_pack)"
+MOVEMENT = [
+    ("up", "Rating went up"),
+    ("down", "Rating went down"),
+    ("same", "Rating unchanged"),
+    ("first rated", "Rated for the first time"),
+    ("unrated", "Rating taken away (now not rated)"),
+    ("added", "Added to the plan in the period"),
+]
+
+
+def long_date(date):
+    return f"{date:%-d %B %Y}"
+
+
+def plan_created_on(plan):
+    """The day the plan was created (its first history record), Europe/London."""
+    created = (
+        Plan.history.filter(id=plan.pk)
+        .order_by("history_date")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+    return timezone.localdate(created) if created else None
+
+
+@dataclass
+class Period:
+    """The days a pack reports changes for: after ``since`` up to ``as_at``."""
+
+    since: datetime.date
+    as_at: datetime.date
+    baseline: str  # "pack", "date" or "creation"
+    previous_pack: BoardPack | None = None
+
+    @property
+    def first_day(self):
+        return self.since + datetime.timedelta(days=1)
+
+    @property
+    def start(self):
+        return end_of_day(self.since)
+
+    @property
+    def end(self):
+        return end_of_day(self.as_at)
+
+    @property
+    def is_empty(self):
+        return self.since >= self.as_at
+
+    def covers(self, day):
+        return self.since < day <= self.as_at
+
+    @property
+    def days(self):
+        if self.is_empty:
+            return "no days"
+        if self.first_day == self.as_at:
+            return long_date(self.as_at)
+        return f"{long_date(self.first_day)} to {long_date(self.as_at)}"
+
+    @property
+    def description(self):
+        """One sentence: which days, and why those."""
+        if self.baseline == "pack":
+            why = f"the days after the last pack, issued as at {long_date(self.since)}"
+        elif self.baseline == "date":
+            why = f"the days after {long_date(self.since)}, the date asked for"
+        else:
+            why = f"the days after the plan was set up on {long_date(self.since)}"
+        if self.is_empty:
+            return (
+                f"No changes are reported: the plan was set up on {long_date(self.as_at)}, "
+                "the as-at date, so this pack starts from the plan as first set up."
+            )
+        return f"Changes made from {self.days}: {why}."
+
+
+def pack_period(plan, as_at, since=None):
+    if since is not None:
+        return Period(since=since, as_at=as_at, baseline="date")
+    previous = BoardPack.objects.last_before(plan, as_at)
+    if previous is not None:
+        return Period(since=previous.as_at, as_at=as_at, baseline="pack", previous_pack=previous)
+    created = plan_created_on(plan) or as_at
+    return Period(since=min(created, as_at), as_at=as_at, baseline="creation")
+
+
+# Roughly how many characters fit on a line of the plan table's wide columns (A4
+# landscape, 8.5pt), and how many lines fit on a page below the header row.
+LINE_CHARS = {"action": 34, "outcomes": 27, "position": 58}
+PAGE_LINES = 40
+
+
+def _lines(text, width):
+    return sum(max(1, math.ceil(len(line) / width)) for line in (text or "").splitlines())
+
+
+@dataclass
+class PlanRow:
+    """One action as the plan table prints it."""
+
+    action: object
+    overdue: bool
+
+    @property
+    def rag_class(self):
+        return Rag.key_for(self.action.rag)
+
+    @property
+    def is_long(self):
+        """Whether the row may be taller than a page. Rows stay whole on one page, but
+        one that cannot fit on any page must be allowed to break (WeasyPrint would
+        otherwise leave its section heading behind and drop the repeated header row)."""
+        action = self.action
+        position = sum(
+            _lines(entry.text + " – 30 Sep 2015, an agency", LINE_CHARS["position"])
+            for entry in action.evidence_list
+        ) + _lines(action.rag_reason, LINE_CHARS["position"])
+        return (
+            max(
+                _lines(action.text, LINE_CHARS["action"]) + 1,
+                _lines(action.outcomes, LINE_CHARS["outcomes"]),
+                position,
+            )
+            > PAGE_LINES
+        )
+
+
+@dataclass
+class SectionPart:
+    section: object
+    rows: list
+
+    @property
+    def anchor(self):
+        return f"section-{self.section.number}"
+
+    @property
+    def counts(self):
+        found = Counter(row.action.rag for row in self.rows)
+        return [(rag, label, found[rag]) for rag, label in RAG_COLUMNS]
+
+    @property
+    def total(self):
+        return len(self.rows)
+
+
+def pack_context(plan, as_at, since=None, *, generated_by=None, generated_at=None, issued=False):
+    """Everything the pack shows, as the plan stood at the end of ``as_at``.
+
+    Raises ``actionplan.snapshot.PlanDidNotExist`` for a date before the plan existed.
+    """
+    if since is not None and since >= as_at:
+        raise ValueError("The since date must be before the as-at date")
+    snapshot = plan_snapshot(plan, as_at=as_at)
+    period = pack_period(plan, as_at, since)
+    changes = changes_between(plan, period.start, period.end)
+    parts = [
+        SectionPart(
+            section=row.section,
+            rows=[PlanRow(action, action.is_overdue(as_at)) for action in row.actions],
+        )
+        for row in snapshot.sections
+    ]
+    rows = [row for part in parts for row in part.rows]
+    quarter = financial_quarter(as_at)
+    generated_at = timezone.localtime(generated_at or timezone.now())
+    plan = snapshot.plan
+    return {
+        "plan": plan,
+        "parts": parts,
+        "as_at": as_at,
+        "quarter": quarter,
+        "period_label": quarter.label,
+        "period": period,
+        "issued": issued,
+        "generated_by": generated_by,
+        "generated_by_name": person_name(generated_by) or COMMAND_LINE,
+        "generated_at": generated_at,
+        "document_title": f"Board pack: {plan.title}, as at {long_date(as_at)}",
+        "changes": changes,
+        "action_changes": [
+            {"label": "Added", "items": changes.added},
+            {"label": "Moved", "items": changes.moved},
+            {"label": "Completed", "items": changes.completed},
+            {"label": "Removed", "items": changes.removed},
+        ],
+        "totals": _totals(parts),
+        "chart": rag_chart(parts),
+        "movement": movement(rows, changes.rag_at_start),
+        "overdue": [row for row in rows if row.overdue],
+        "no_evidence": [row for row in rows if _lacks_evidence(row.action, period)],
+    }
+
+
+def _totals(parts):
+    found = Counter(row.action.rag for part in parts for row in part.rows)
+    return {
+        "counts": [(rag, label, found[rag]) for rag, label in RAG_COLUMNS],
+        "total": sum(found.values()),
+    }
+
+
+def _lacks_evidence(action, period):
+    """An open action with no current evidence entry dated in the period. An entry
+    without an activity date counts from the day it was recorded."""
+    if action.is_complete:
+        return False
+    return not any(
+        period.covers(entry.activity_date or timezone.localdate(entry.recorded_at))
+        for entry in action.evidence_list
+    )
+
+
+def movement(rows, rag_at_start):
+    """How many actions' ratings went up, down, stayed ... since the start of the period."""
+    refs = {key: [] for key, _ in MOVEMENT}
+    for row in rows:
+        action = row.action
+        if action.pk not in rag_at_start:
+            refs["added"].append(action.ref)
+        else:
+            refs[Rag.direction(rag_at_start[action.pk], action.rag)].append(action.ref)
+    return [
+        {"key": key, "label": label, "count": len(refs[key]), "refs": refs[key]}
+        for key, label in MOVEMENT
+    ]
+
+
+# The chart: one bar per section, a segment per rating, drawn as inline SVG.
+CHART_LABEL_WIDTH = 78
+CHART_BAR_WIDTH = 360
+CHART_ROW_HEIGHT = 24
+CHART_BAR_HEIGHT = 16
+
+
+def rag_chart(parts):
+    """Geometry of the RAG-by-section bar chart. The numbers are also in the table
+    printed beside it: the chart is never the only place they are."""
+    longest = max((part.total for part in parts), default=0) or 1
+    unit = CHART_BAR_WIDTH / longest
+    bars = []
+    for index, part in enumerate(parts):
+        y = 8 + index * CHART_ROW_HEIGHT
+        x = CHART_LABEL_WIDTH
+        segments = []
+        for rag, label, count in part.counts:
+            if count:
+                width = count * unit
+                segments.append(
+                    {
+                        "fill": Rag.fill(rag),
+                        "ink": Rag.ink(rag),
+                        "label": label,
+                        "count": count,
+                        "x": round(x, 1),
+                        "width": round(width, 1),
+                        "text_x": round(x + width / 2, 1),
+                        "show_count": width >= 14,
+                    }
+                )
+                x += width
+        bars.append(
+            {
+                "label": f"Section {part.section.number}",
+                "y": y,
+                "text_y": y + CHART_BAR_HEIGHT - 4,
+                "segments": segments,
+                "total": part.total,
+                "total_x": round(x + 6, 1),
+            }
+        )
+    legend_y = 8 + len(parts) * CHART_ROW_HEIGHT + 10
+    legend = [
+        {
+            "fill": Rag.fill(rag),
+            "label": label,
+            "x": CHART_LABEL_WIDTH + index * 76,
+            "text_x": CHART_LABEL_WIDTH + index * 76 + 16,
+            "text_y": legend_y + 10,
+        }
+        for index, (rag, label) in enumerate(RAG_COLUMNS)
+    ]
+    return {
+        "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 40,
+        "height": legend_y + 20,
+        "bar_height": CHART_BAR_HEIGHT,
+        "bars": bars,
+        "legend": legend,
+        "legend_y": legend_y,
+    }
