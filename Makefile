@@ -79,6 +79,8 @@ run: install
 
 # Board pack time and memory for the seed plan and synthetic plans (not a test).
 bench: install
+	$(PY) bench/pages.py
+	$(PY) bench/pages.py --postgres
 	$(PY) bench/as_at.py
 	$(PY) bench/board_pack.py
 

@@ -3,7 +3,6 @@ actionplan/history/), and the 403 page, which records each refusal. Each view's 
 line is an access helper (actionplan/access.py)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -11,14 +10,16 @@ from agencies.models import AuditEvent
 
 from .access import get_action_for, get_plan_for, viewer_for
 from .filters import ChangeFilterForm
-from .history import change_keys, read_changes
-
-PAGE_SIZE = 50
+from .history import change_page, cursor_from, read_changes
 
 
-def _page(request, plan, keys):
-    page = Paginator(keys, PAGE_SIZE).get_page(request.GET.get("page"))
-    return page, read_changes(plan, list(page.object_list))
+def _page(request, plan, **filters):
+    """One page of changes, chosen by ?before= or ?after= (keyset: no count, no
+    offset); an address whose cursor cannot be read gets the newest page and a message."""
+    cursor, error = cursor_from(request.GET)
+    page = change_page(plan, **cursor, **filters)
+    page.error = error
+    return page, read_changes(plan, page.rows)
 
 
 @login_required
@@ -27,7 +28,7 @@ def action_history(request, pk):
     action = get_action_for(request, pk)
     plan = action.section.plan
     form = ChangeFilterForm(request.GET or None, plan=plan, for_action=True)
-    page, changes = _page(request, plan, change_keys(plan, action=action, **form.key_filters()))
+    page, changes = _page(request, plan, action=action, **form.key_filters())
     return render(
         request,
         "actionplan/action_history.html",
@@ -40,19 +41,11 @@ def action_history(request, pk):
 def activity(request, slug=None):
     plan = get_plan_for(request, slug)
     form = ChangeFilterForm(request.GET or None, plan=plan)
-    page, changes = _page(request, plan, change_keys(plan, **form.key_filters()))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, changes = _page(request, plan, **form.key_filters())
     return render(
         request,
         "actionplan/activity.html",
-        {
-            "plan": plan,
-            "form": form,
-            "page": page,
-            "changes": changes,
-            "query": query.urlencode(),
-        },
+        {"plan": plan, "form": form, "page": page, "changes": changes},
     )
 
 

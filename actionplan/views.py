@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,11 +17,14 @@ from .access import (
 )
 from .filters import ActionFilter, AsAtForm
 from .forms import EvidenceForm, RateForm, WithdrawForm
-from .history import end_of_day, latest_changes, rating_changes, timescale_revisions
+from .history import end_of_day, latest_changes
+from .history.latest import latest_ratings, latest_timescale_revisions
 from .http import GET_AND_POST, posted
 from .models import Action, EditConflict, EvidenceEntry, Rag, Section
 from .quarters import financial_quarter
-from .snapshot import PlanDidNotExist, SectionRow, plan_snapshot
+from .snapshot import PlanDidNotExist, SectionRow, page_number, page_of_plan, plan_snapshot
+
+DASHBOARD_LIST = 20  # overdue actions, and actions without evidence, listed on the dashboard
 
 
 @login_required
@@ -29,11 +33,14 @@ def plan_overview(request, slug=None):
     plan = get_plan_for(request, slug)
     filterset = ActionFilter(request.GET or None, plan=plan)
     as_at = filterset.as_at_date
+    # Filters that read leads or evidence need them for every action; otherwise only
+    # the actions on the page are read in full, with their latest evidence.
+    details_read = filterset.is_filtered and _filters_read_details(filterset)
     try:
-        snapshot = plan_snapshot(plan, as_at=as_at)
+        snapshot = plan_snapshot(plan, as_at=as_at, details=details_read)
     except PlanDidNotExist as error:
-        filterset.form.add_error("as_at", str(error))
-        snapshot, as_at = plan_snapshot(plan), None
+        filterset.form.add_error("as_at", str(error))  # the filters are not applied
+        snapshot, as_at, details_read = plan_snapshot(plan, details=False), None, False
     sections = snapshot.sections
     if filterset.is_filtered:
         keep = filterset.matches
@@ -41,6 +48,10 @@ def plan_overview(request, slug=None):
             SectionRow(row.section, [a for a in row.actions if keep(a)]) for row in sections
         ]
         sections = [row for row in sections if row.actions]
+    page = page_of_plan(sections, OVERVIEW_PAGE, request.GET.get("page"))
+    if not details_read:
+        page.sections = snapshot.in_full(page.sections, evidence_limit=OVERVIEW_EVIDENCE)
+    _cut_long_entries(action for row in page.sections for action in row.actions)
     return render(
         request,
         "actionplan/plan_overview.html",
@@ -48,12 +59,47 @@ def plan_overview(request, slug=None):
             "plan": snapshot.plan,
             "snapshot": snapshot,
             "as_at": as_at,
-            "sections": sections,
+            "sections": page.sections,
             "filter": filterset,
             "match_count": sum(len(row.actions) for row in sections),
             "total_count": len(snapshot.actions),
+            "page": page,
         },
     )
+
+
+# The overview of a real Board's plan (2,000 actions, 9.8 MB of HTML) is shown a page
+# at a time: whole sections while they fit in OVERVIEW_PAGE actions (a longer section is
+# split, its heading repeated), each action with its latest OVERVIEW_EVIDENCE entries
+# (the 3 latest shown, the others under "earlier entries", all on the action's page: 13
+# keeps the seed plan's longest, 12 entries, whole), and an entry longer than
+# ENTRY_PREVIEW characters cut, the rest under "Show more". A page of 100 actions with
+# their evidence took ~90 ms to render alone (SQLite, bench/pages.py): 50 leaves the
+# whole page within its time.
+OVERVIEW_PAGE = 50
+OVERVIEW_EVIDENCE = 13
+ENTRY_PREVIEW = 400
+
+
+def _filters_read_details(filterset):
+    """Whether the chosen filters read an action's leads or evidence (``ActionFilter.
+    matches``: the search, the lead and "no evidence since"); the others read only the
+    action, so the plan's 2,000 actions need no leads or evidence read to filter them."""
+    data = filterset.form.cleaned_data
+    return any(data.get(name) for name in ("q", "lead", "no_evidence_since"))
+
+
+def _cut_long_entries(actions):
+    """Give each long evidence entry a ``preview`` (cut at a word) and the ``rest``.
+    Every entry gets ``rest`` (empty if short): a template asking for a missing
+    attribute costs Django a dir() of the instance (30 ms for a page of 100 actions)."""
+    for action in actions:
+        for entry in action.evidence_list:
+            entry.preview, entry.rest = entry.text, ""
+            if len(entry.text) > ENTRY_PREVIEW * 3 // 2:
+                cut = entry.text.rfind(" ", 0, ENTRY_PREVIEW)
+                cut = cut if cut > 0 else ENTRY_PREVIEW
+                entry.preview, entry.rest = entry.text[:cut], entry.text[cut:].lstrip()
 
 
 @login_required
@@ -108,6 +154,13 @@ def dashboard(request, slug=None):
             for rag in Rag.in_order()
         ]
         sections.append({"section": section, "segments": segments, "total": total})
+    overdue = in_plan.overdue(today)
+    no_evidence = _without_evidence_since(in_plan, quarter.start)
+    # A real Board's plan has hundreds of each: the first few here, all on the overview.
+    numbers = in_plan.aggregate(
+        overdue=Count("pk", filter=Q(pk__in=overdue.values("pk"))),
+        no_evidence=Count("pk", filter=Q(pk__in=no_evidence.values("pk"))),
+    )
     return render(
         request,
         "actionplan/dashboard.html",
@@ -117,13 +170,22 @@ def dashboard(request, slug=None):
             "quarter": quarter,
             "sections": sections,
             "totals": _totals(sections),
-            "overdue": in_plan.overdue(today).select_related("section").order_by("due_date"),
-            "no_evidence": in_plan.with_evidence_status(since=quarter.start)
-            .filter(needs_evidence=True)
-            .select_related("section"),
+            "overdue": overdue.select_related("section").order_by("due_date")[:DASHBOARD_LIST],
+            "overdue_count": numbers["overdue"],
+            "no_evidence": no_evidence.select_related("section")[:DASHBOARD_LIST],
+            "no_evidence_count": numbers["no_evidence"],
             "changes": latest_changes(plan),
         },
     )
+
+
+def _without_evidence_since(actions, since):
+    """The actions with no current evidence entry dated ``since`` or later: the test of
+    ``ActionQuerySet.with_evidence_status`` (``needs_evidence``), without the MAX over a
+    join that it also computes, which is evaluated once per evidence entry on SQLite and
+    took 1.8 s for 20 actions when one has thousands of entries (issue 17)."""
+    recent = EvidenceEntry.objects.current().filter(action=OuterRef("pk"), activity_date__gte=since)
+    return actions.filter(~Exists(recent))
 
 
 def _totals(sections):
@@ -141,9 +203,9 @@ def action_detail(request, pk):
     as_at = AsAtForm.date_from(request.GET)
     if as_at:
         return _action_as_at(request, action, as_at)
-    entries = action.evidence_entries.select_related("agency", "recorded_by").prefetch_related(
-        "attachments"
-    )
+    entries, earlier, later = _evidence_page(action, request.GET.get("evidence"))
+    ratings, more_ratings = latest_ratings(action)
+    revisions, more_revisions = latest_timescale_revisions(action)
     return render(
         request,
         "actionplan/action_detail.html",
@@ -151,21 +213,48 @@ def action_detail(request, pk):
             "action": action,
             "overdue": action.is_overdue(),
             "entries": entries,
-            "ratings": rating_changes(action),
-            "timescale_revisions": timescale_revisions(action),
+            "earlier_evidence": earlier,
+            "later_evidence": later,
+            "ratings": ratings,
+            "more_ratings": more_ratings,
+            "timescale_revisions": revisions,
+            "more_revisions": more_revisions,
         },
     )
+
+
+EVIDENCE_PAGE = 20  # evidence entries on the action's page, the latest first
+
+
+def _evidence_page(action, text):
+    """A page of the action's evidence: ``?evidence=2`` the 20 before the latest 20,
+    and so on. (entries in date order, the earlier page's number, the later page's.)
+    Bounded by the action's own entries: no count, one query."""
+    number = page_number(text, 10**6)
+    newest_first = (
+        action.evidence_entries.select_related("agency", "recorded_by")
+        .prefetch_related("attachments")
+        .order_by(F("activity_date").desc(nulls_last=True), "-recorded_at", "-id")
+    )
+    start = (number - 1) * EVIDENCE_PAGE
+    entries = list(newest_first[start : start + EVIDENCE_PAGE + 1])
+    earlier = number + 1 if len(entries) > EVIDENCE_PAGE else None
+    return entries[:EVIDENCE_PAGE][::-1], earlier, number - 1 if number > 1 else None
 
 
 def _action_as_at(request, action, as_at):
     """The action page as it stood at the end of ``as_at``: read-only, from history."""
     try:
-        snapshot = plan_snapshot(action.section.plan, as_at=as_at)
+        snapshot = plan_snapshot(
+            action.section.plan, as_at=as_at, details=False, action_ids=[action.pk]
+        )
     except PlanDidNotExist as error:
         messages.error(request, str(error))
         return redirect("action_detail", pk=action.pk)
-    then = next((a for a in snapshot.actions if a.pk == action.pk), None)
+    rows = snapshot.in_full(snapshot.sections, evidence_limit=EVIDENCE_PAGE)
+    then = next((a for row in rows for a in row.actions if a.pk == action.pk), None)
     moment = end_of_day(as_at)
+    ratings, more_ratings = latest_ratings(action, until=moment)
     return render(
         request,
         "actionplan/action_as_at.html",
@@ -173,7 +262,8 @@ def _action_as_at(request, action, as_at):
             "action": action,
             "then": then,
             "as_at": as_at,
-            "ratings": rating_changes(action, until=moment),
+            "ratings": ratings,
+            "more_ratings": more_ratings,
         },
     )
 

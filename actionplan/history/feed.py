@@ -6,9 +6,10 @@ field-level "old → new" in the plan's words (lead names, not ids; dates writte
 British way; long text as a word diff), newest first.
 
 One code path serves the action's history page, the plan's activity feed and the
-dashboard's latest changes. The rows to show are chosen by one UNION query across the
-history tables, ordered and paginated in the database; then each page is read with a
-fixed number of queries, however many changes it shows.
+dashboard's latest changes. The rows of a page are chosen by one query (pages.py: keyset
+pagination over the history tables); then the page is read here with a fixed number of
+queries, however many changes it shows and however long the history. Only the records
+on the page, and the one before each, are read; only their long texts are diffed.
 """
 
 import datetime
@@ -16,22 +17,14 @@ import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, DateTimeField, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
-
 from agencies.models import Agency, Membership, Post
 
 from ..models import Action, ActionLead, EvidenceEntry, Rag, Section
+from .pages import change_page, previous_value
 
-KINDS = {
-    "rating": "Rating",
-    "timescale": "Timescale",
-    "action": "Action wording or place",
-    "lead": "Leads",
-    "evidence": "Evidence",
-    "section": "Sections",
-}
 LONG_TEXT = 80  # characters; longer text changes are shown as a word diff
+# ``Model.history`` builds a new manager class on every access (~0.3 ms): read it once.
+HistoricalAction = Action.history.model
 
 ACTION_FIELDS = [
     ("text", "Action"),
@@ -82,96 +75,6 @@ class Change:
     fields: list
 
 
-# -- choosing the rows: one UNION query, ordered and sliced in the database ----------
-
-
-def _previous(history_model, column):
-    """The value of ``column`` in the record before this one, as a subquery."""
-    return Subquery(
-        history_model.objects.filter(id=OuterRef("id"))
-        .filter(
-            Q(history_date__lt=OuterRef("history_date"))
-            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
-        )
-        .order_by("-history_date", "-history_id")
-        .values(column)[:1]
-    )
-
-
-def _keys(queryset, kind):
-    # No ORDER BY inside a UNION's parts: the union is ordered as a whole.
-    return (
-        queryset.order_by()
-        .annotate(
-            kind=Value(kind, output_field=CharField()),
-        )
-        .values("kind", "history_id", "history_date")
-    )
-
-
-def _action_kind_querysets(actions, kinds):
-    """Action records split into rating, timescale and other changes."""
-    history = Action.history.model
-    never = Value(datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC), output_field=DateTimeField())
-    annotated = actions.annotate(
-        prev_rag=_previous(history, "rag"),
-        prev_timescale=_previous(history, "timescale"),
-        # Not-yet-rated is "never", so that a first rating compares unequal, not NULL.
-        rated_key=Coalesce("rated_at", never),
-        prev_rated_key=Coalesce(_previous(history, "rated_at"), never),
-    )
-    # A new action is an "action" change; after that, a rating decision (ratings.py: the
-    # rating changed, or was given again with a new reason) or a change of timescale is
-    # filed under that kind (one record may carry both: it is filed as a rating).
-    rating = Q(history_type="~") & (~Q(rag=F("prev_rag")) | ~Q(rated_key=F("prev_rated_key")))
-    timescale = Q(history_type="~") & ~Q(timescale=F("prev_timescale")) & ~rating
-    selected = []
-    if "rating" in kinds:
-        selected.append(_keys(annotated.filter(rating), "rating"))
-    if "timescale" in kinds:
-        selected.append(_keys(annotated.filter(timescale), "timescale"))
-    if "action" in kinds:
-        selected.append(_keys(annotated.exclude(rating).exclude(timescale), "action"))
-    return selected
-
-
-def change_keys(
-    plan, *, action=None, kinds=None, user_ids=None, section=None, start=None, end=None
-):
-    """The (kind, history_id, history_date) rows to show, newest first, as one queryset."""
-    kinds = set(kinds or KINDS)
-
-    def narrowed(queryset, section_path, action_path):
-        if action is not None:
-            queryset = queryset.filter(**{action_path: action.pk})
-        if section is not None:
-            queryset = queryset.filter(**{section_path: section.pk})
-        if user_ids is not None:
-            queryset = queryset.filter(history_user_id__in=user_ids)
-        if start is not None:
-            queryset = queryset.filter(history_date__gte=start)
-        if end is not None:
-            queryset = queryset.filter(history_date__lte=end)
-        return queryset
-
-    parts = _action_kind_querysets(
-        narrowed(Action.history.filter(section__plan=plan), "section_id", "id"), kinds
-    )
-    if "lead" in kinds:
-        leads = ActionLead.history.filter(action__section__plan=plan)
-        parts.append(_keys(narrowed(leads, "action__section_id", "action_id"), "lead"))
-    if "evidence" in kinds:
-        entries = EvidenceEntry.history.filter(action__section__plan=plan)
-        parts.append(_keys(narrowed(entries, "action__section_id", "action_id"), "evidence"))
-    if "section" in kinds and action is None:
-        sections = narrowed(Section.history.filter(plan=plan), "id", "id")
-        parts.append(_keys(sections, "section"))
-    if not parts:
-        return Action.history.none().values("history_id")
-    first, *rest = parts
-    return first.union(*rest, all=True).order_by("-history_date", "-history_id")
-
-
 # -- reading a page of rows: a fixed number of queries -------------------------------
 
 
@@ -190,7 +93,7 @@ def _records_with_previous(model, history_ids):
     history = model.history.model
     records = list(
         history.objects.filter(history_id__in=history_ids).annotate(
-            prev_history_id=_previous(history, "history_id")
+            prev_history_id=previous_value(history, "history_id")
         )
     )
     previous_ids = [r.prev_history_id for r in records if r.prev_history_id]
@@ -208,7 +111,7 @@ class Names:
         self.posts = {p.pk: p.title for p in Post.objects.all()}
         self.sections = {s.pk: s for s in Section.objects.filter(plan=plan)}
         action_ids = {r.action_id for r in records if hasattr(r, "action_id")}
-        action_ids |= {r.id for r in records if isinstance(r, Action.history.model)}
+        action_ids |= {r.id for r in records if isinstance(r, HistoricalAction)}
         self.actions = {
             a.pk: a for a in Action.objects.filter(pk__in=action_ids).select_related("section")
         }
@@ -250,7 +153,7 @@ class Names:
         return str(value)
 
     def ref(self, action_id, record=None):
-        if record is not None and isinstance(record, Action.history.model):
+        if record is not None and isinstance(record, HistoricalAction):
             section = self.sections.get(record.section_id)
             return f"{section.number}.{record.position}" if section else "?"
         action = self.actions.get(action_id)
@@ -348,7 +251,7 @@ COLUMNS = {
 
 
 def read_changes(plan, rows):
-    """Turn a page of change_keys() rows into Change objects, in the same order."""
+    """Turn a page of rows (pages.change_page) into Change objects, in the same order."""
     wanted = defaultdict(list)
     for row in rows:
         wanted[MODELS[row["kind"]]].append(row["history_id"])
@@ -384,4 +287,4 @@ def read_changes(plan, rows):
 
 def latest_changes(plan, limit=10):
     """The latest changes to the plan, newest first, as the activity feed words them."""
-    return read_changes(plan, list(change_keys(plan)[:limit]))
+    return read_changes(plan, change_page(plan, size=limit).rows)

@@ -133,7 +133,7 @@ def test_the_csv_download_has_no_control_characters_either(client, board_member,
     response = client.get(reverse("export_csv"))
 
     assert response.status_code == 200
-    position = rows_of(response.content.decode())["2.2"]["current_position"]
+    position = rows_of(response.getvalue().decode())["2.2"]["current_position"]
     assert CLEAN in position
 
 
@@ -224,3 +224,55 @@ def test_with_no_plan_the_command_says_how_to_load_one(db):
         plan.delete()
     with pytest.raises(CommandError, match="load_seed_plan"):
         export()
+
+
+# -- the downloads at a real Board's scale (issue 17) ---------------------------------
+
+
+def test_the_csv_download_streams_the_same_rows_as_the_command(client, board_member, plan_of_2015):
+    """The download reads only the text of each entry and writes a line at a time; what
+    it writes is what the command (which reads whole entries) writes, now and as at a
+    date, with an entry and a lead deleted since."""
+    action = Action.objects.get(section__plan=plan_of_2015, section__number=2, position=2)
+    with time_machine.travel(datetime.datetime(2015, 11, 2, 10, tzinfo=LONDON), tick=False):
+        entry = action.evidence_entries.first()
+        entry._change_reason = "Wrong action"
+        entry.delete()
+        lead = action.leads.get()
+        lead._change_reason = "Lead moved"
+        lead.delete()
+    client.force_login(board_member)
+    url = reverse("export_csv_for", args=["cse-2015"])
+    for query, args in (("", []), ("?as_at=2015-11-01", ["--as-at", "2015-11-01"])):
+        response = client.get(url + query)
+        assert response.streaming
+        assert response["Content-Disposition"].startswith('attachment; filename="cse-2015-')
+        assert response.getvalue().decode() == export("--plan", "cse-2015", *args)
+
+
+def test_a_current_position_too_long_for_an_excel_cell_keeps_its_latest_entries(
+    client, board_member, get_action
+):
+    from simple_history.utils import bulk_create_with_history
+
+    action = get_action("3.1")
+    bulk_create_with_history(
+        [
+            EvidenceEntry(
+                action=action,
+                text=f"Entry {n} " + "words " * 60,
+                activity_date=datetime.date(2016, 1, 1) + datetime.timedelta(days=n),
+            )
+            for n in range(200)
+        ],
+        EvidenceEntry,
+        default_change_reason="Evidence added",
+    )
+    client.force_login(board_member)
+    sheet = load_workbook(io.BytesIO(client.get(reverse("export_xlsx")).content)).active
+    position = {row[1].value: row[6].value for row in sheet.iter_rows(min_row=2)}["3.1"]
+    assert len(position) <= 32_767
+    assert position.startswith("[") and "earlier entries are left out" in position
+    assert position.rstrip().endswith("Entry 199 " + "words " * 59 + "words")
+    csv_position = rows_of(client.get(reverse("export_csv")).getvalue().decode())["3.1"]
+    assert "Entry 0 " in csv_position["current_position"]
