@@ -266,8 +266,9 @@ def test_building_the_pack_takes_the_same_number_of_queries_whatever_the_size(
     assert action_of(big, "7.36").text == action_of(big, "7.6").text
 
     # The snapshot: plan, sections, actions, leads, evidence, agencies (then and now),
-    # posts (then and now), people; the entries' attachments. The period: the last pack, the day the plan was set
-    # up. The changes: the history of sections, actions and evidence.
+    # posts (then and now), people; the entries' attachments. The period: the last pack,
+    # the day the plan was set up. The changes: the history of sections, actions and
+    # evidence.
     with django_assert_num_queries(16):
         small = pack_context(plan_of_2015, SEPT_30)
     with django_assert_num_queries(16):
