@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from actionplan.historical import person_name
-from actionplan.history import changes_between, end_of_day
-from actionplan.models import Plan, Rag
+from actionplan.history import changes_between, end_of_day, rebuild
+from actionplan.models import Attachment, Plan, Rag
 from actionplan.quarters import financial_quarter
 from actionplan.snapshot import plan_snapshot
 
@@ -188,6 +188,7 @@ def pack_context(
         raise ValueError("The since date must be before the as-at date")
     kind = PackKind(kind)
     snapshot = plan_snapshot(plan, as_at=as_at)
+    attach_attachments(snapshot.actions, end_of_day(as_at))
     period = pack_period(plan, as_at, since)
     changes = changes_between(plan, period.start, period.end)
     changed = changed_refs(changes)
@@ -238,6 +239,22 @@ def pack_context(
         "overdue": [row for row in rows if row.overdue],
         "no_evidence": [row for row in rows if _lacks_evidence(row.action, period)],
     }
+
+
+def attach_attachments(actions, moment):
+    """Give each evidence entry an ``attachment_list``: the attachments it had at
+    ``moment`` that could be downloaded then (not withdrawn, checked clean), in the
+    order they were added. The pack names them; it never includes their content."""
+    entries = {entry.pk: entry for action in actions for entry in action.evidence_list}
+    for entry in entries.values():
+        entry.attachment_list = []
+    if not entries:
+        return
+    attached = rebuild(Attachment, moment).filter(
+        entry_id__in=entries, withdrawn_at__isnull=True, scan=Attachment.Scan.CLEAN
+    )
+    for attachment in sorted(attached, key=lambda a: (a.added_at, a.pk)):
+        entries[attachment.entry_id].attachment_list.append(attachment)
 
 
 def document_title(plan, as_at, kind):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from agencies.models import Agency, Membership, Post
 
-from ..models import Action, ActionLead, EvidenceEntry, Rag, Section
+from ..models import Action, ActionLead, Attachment, EvidenceEntry, Rag, Section
 from .pages import change_page, previous_value
 
 LONG_TEXT = 80  # characters; longer text changes are shown as a word diff
@@ -50,6 +50,14 @@ SECTION_FIELDS = [
     ("title", "Title"),
     ("purpose", "Purpose statement"),
     ("removed_at", "Removed"),
+]
+ATTACHMENT_FIELDS = [
+    ("title", "Title"),
+    ("filename", "File"),
+    ("url", "Web address"),
+    ("scan", "Virus check"),
+    ("withdrawn_at", "Withdrawn"),
+    ("withdrawn_reason", "Reason for withdrawing"),
 ]
 LEAD_FIELDS = [("agency_id", "Agency"), ("post_id", "Post"), ("position", "Order")]
 
@@ -85,6 +93,7 @@ MODELS = {
     "lead": ActionLead,
     "evidence": EvidenceEntry,
     "section": Section,
+    "attachment": Attachment,
 }
 
 
@@ -110,7 +119,13 @@ class Names:
         self.agencies = {a.pk: a.name for a in Agency.objects.all()}
         self.posts = {p.pk: p.title for p in Post.objects.all()}
         self.sections = {s.pk: s for s in Section.objects.filter(plan=plan)}
+        entry_ids = {r.entry_id for r in records if hasattr(r, "entry_id")}
+        # An attachment belongs to an action through its evidence entry.
+        self.entry_actions = dict(
+            EvidenceEntry.objects.filter(pk__in=entry_ids).values_list("pk", "action_id")
+        )
         action_ids = {r.action_id for r in records if hasattr(r, "action_id")}
+        action_ids |= set(self.entry_actions.values())
         action_ids |= {r.id for r in records if isinstance(r, HistoricalAction)}
         self.actions = {
             a.pk: a for a in Action.objects.filter(pk__in=action_ids).select_related("section")
@@ -146,6 +161,8 @@ class Names:
             return f"{section.number}. {section.title}" if section else f"section {value}"
         if column == "rag":
             return Rag.label_for(value)
+        if column == "scan":
+            return Attachment.Scan(value).label
         if isinstance(value, datetime.datetime):
             return f"{value:%-d %B %Y, %H:%M}"
         if isinstance(value, datetime.date):
@@ -208,6 +225,12 @@ def _summary(kind, record, names):
         if record.withdrawn_at and not (record.previous and record.previous.withdrawn_at):
             return "Evidence withdrawn"
         return "Evidence changed"
+    if kind == "attachment":
+        if created:
+            return f"Attachment added: {record.title}"
+        if record.withdrawn_at and not (record.previous and record.previous.withdrawn_at):
+            return f"Attachment withdrawn: {record.title}"
+        return f"Attachment changed: {record.title}"
     if kind == "lead":
         label = names.value("agency_id", record.agency_id)
         if record.post_id:
@@ -247,6 +270,7 @@ COLUMNS = {
     "lead": LEAD_FIELDS,
     "evidence": EVIDENCE_FIELDS,
     "section": SECTION_FIELDS,
+    "attachment": ATTACHMENT_FIELDS,
 }
 
 
@@ -265,6 +289,9 @@ def read_changes(plan, rows):
             action_id, ref = record.id, names.ref(None, record)
         elif kind == "section":
             action_id, ref = None, f"Section {record.number}"
+        elif kind == "attachment":
+            action_id = names.entry_actions.get(record.entry_id)
+            ref = names.ref(action_id)
         else:
             action_id, ref = record.action_id, names.ref(record.action_id)
         changes.append(

@@ -39,7 +39,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from ..models import Action, ActionLead, EvidenceEntry, Section
+from ..models import Action, ActionLead, Attachment, EvidenceEntry, Section
 
 PAGE_SIZE = 50
 KINDS = {
@@ -49,11 +49,18 @@ KINDS = {
     "lead": "Leads",
     "evidence": "Evidence",
     "section": "Sections",
+    "attachment": "Attachments",
 }
 ACTION_KINDS = {"rating", "timescale", "action"}
 # Changes at the same moment with the same history_id (two tables) keep this order.
-SOURCES = {"action": 0, "lead": 1, "evidence": 2, "section": 3}
-MODELS = {"action": Action, "lead": ActionLead, "evidence": EvidenceEntry, "section": Section}
+SOURCES = {"action": 0, "lead": 1, "evidence": 2, "section": 3, "attachment": 4}
+MODELS = {
+    "action": Action,
+    "lead": ActionLead,
+    "evidence": EvidenceEntry,
+    "section": Section,
+    "attachment": Attachment,
+}
 NOT_FOUND = "That page of changes could not be found, so the newest changes are shown."
 
 
@@ -257,9 +264,10 @@ def change_rows(
             )
         else:
             kind = Value(kind, output_field=CharField())
+        # "change_kind", not "kind": an attachment has a field of that name.
         return rows.annotate(
-            kind=kind, source=Value(SOURCES[source], output_field=IntegerField())
-        ).values("kind", "history_id", "history_date", "source")
+            change_kind=kind, source=Value(SOURCES[source], output_field=IntegerField())
+        ).values("change_kind", "history_id", "history_date", "source")
 
     parts = []
     if kinds & ACTION_KINDS:
@@ -292,6 +300,15 @@ def change_rows(
             else:
                 records = _in_plan(model.history.all(), "action_id", _actions_of(plan))
             parts.append(part(narrowed(records, source, "action__section_id"), source, source))
+    if "attachment" in kinds:
+        if action is not None:
+            entries = EvidenceEntry.objects.filter(action_id=action.pk).values("pk")
+            records = Attachment.history.filter(entry_id__in=entries)
+        else:
+            entries = EvidenceEntry.objects.filter(action__section__plan=plan).values("pk")
+            records = _in_plan(Attachment.history.all(), "entry_id", entries)
+        records = narrowed(records, "attachment", "entry__action__section_id")
+        parts.append(part(records, "attachment", "attachment"))
     if "section" in kinds and action is None:
         records = _in_plan(Section.history.all(), "plan_id", [plan.pk])
         parts.append(part(narrowed(records, "section", "id"), "section", "section"))
@@ -300,6 +317,13 @@ def change_rows(
     first, *rest = parts
     union = first.union(*rest, all=True) if rest else first
     rows = union.order_by(*order, f"{direction}source")[:limit]
+    sources = {number: source for source, number in SOURCES.items()}
     return [
-        {**row, "source": next(s for s, n in SOURCES.items() if n == row["source"])} for row in rows
+        {
+            "kind": row["change_kind"],
+            "history_id": row["history_id"],
+            "history_date": row["history_date"],
+            "source": sources[row["source"]],
+        }
+        for row in rows
     ]

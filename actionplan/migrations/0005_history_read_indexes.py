@@ -12,6 +12,7 @@ state, and so ``makemigrations --check``, untouched. Each serves one way of read
   other edits) and the latest record of each object as at a moment (snapshot.py);
 - (action_id, history_date, history_id): an action's leads and evidence, in order, for
   its history page, and the leads and evidence of the actions on a page as at a date;
+  (entry_id, …) the same for attachments, by their evidence entry;
 - the deletion records only (a partial index, by the column that places them in the
   plan): the objects deleted since a date, which the plan as at that date still holds.
 """
@@ -36,6 +37,11 @@ INDEXES = {
         "object": "id, history_date, history_id",
         "action": "action_id, history_date, history_id",
         "deleted": "action_id",
+    },
+    "actionplan_historicalattachment": {
+        "date": "history_date, history_id, entry_id",
+        "object": "id, history_date, history_id",
+        "entry": "entry_id, history_date, history_id",
     },
     "actionplan_historicalsection": {
         "date": "history_date, history_id, plan_id",

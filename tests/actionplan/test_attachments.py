@@ -453,3 +453,30 @@ def test_the_action_page_lists_attachments_with_name_type_and_size(
     page = client.get(url).content.decode()
     assert reverse("add_attachment", args=[awaken_entry.pk]) in page
     assert reverse("withdraw_attachment", args=[pdf.pk]) in page
+
+
+def test_the_action_history_and_the_activity_feed_show_attachments_added_and_withdrawn(
+    client, awaken_lead, board_member, awaken_entry
+):
+    client.force_login(awaken_lead)
+    attach(client, awaken_entry, files=upload("Minutes.pdf", PDF), title="May minutes")
+    [attachment] = awaken_entry.attachments.all()
+    withdraw = reverse("withdraw_attachment", args=[attachment.pk])
+    assert submit(client, withdraw, {"reason": "Wrong meeting's minutes"}).status_code == 302
+    action = awaken_entry.action
+    plan = action.section.plan
+
+    client.force_login(board_member)
+    history = client.get(reverse("action_history", args=[action.pk])).content.decode()
+    feed = client.get(reverse("activity_for", args=[plan.slug])).content.decode()
+    only_attachments = client.get(
+        reverse("activity_for", args=[plan.slug]) + "?kind=attachment"
+    ).content.decode()
+
+    for page in (history, feed, only_attachments):
+        assert "Attachment added: May minutes" in page
+        assert "Attachment withdrawn: May minutes" in page
+        assert "Wrong meeting&#x27;s minutes" in page
+        assert "Minutes.pdf" in page
+    assert f"{action.ref}</a>: Attachment added" in feed
+    assert "Evidence added" not in only_attachments

@@ -266,11 +266,47 @@ def test_building_the_pack_takes_the_same_number_of_queries_whatever_the_size(
     assert action_of(big, "7.36").text == action_of(big, "7.6").text
 
     # The snapshot: plan, sections, actions, leads, evidence, agencies (then and now),
-    # posts (then and now), people. The period: the last pack, the day the plan was set
-    # up. The changes: the history of sections, actions and evidence.
-    with django_assert_num_queries(15):
+    # posts (then and now), people; the entries' attachments. The period: the last pack,
+    # the day the plan was set up. The changes: the history of sections, actions and
+    # evidence.
+    with django_assert_num_queries(16):
         small = pack_context(plan_of_2015, SEPT_30)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         large = pack_context(big, SEPT_30)
     assert (len(small["changes"].ratings), len(large["changes"].ratings)) == (1, 1)
     assert sum(part.total for part in large["parts"]) == 19 * 6
+
+
+def test_each_entry_lists_the_attachments_it_had_at_the_as_at_date_by_name(
+    plan_of_2015, awaken_lead
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from actionplan.models import Attachment
+    from reporting.rendering import render_pack_html
+
+    entry = add_evidence_on(plan_of_2015, "3.1", "Audit done", london(2015, 8, 1, 10))
+
+    def attach_on(moment, title):
+        with time_machine.travel(moment, tick=False):
+            upload = SimpleUploadedFile(f"{title}.pdf", b"%PDF-1.7 secret content")
+            return Attachment.add_file(
+                entry, upload, title=title, content_type="application/pdf", by=awaken_lead
+            )
+
+    attach_on(london(2015, 8, 2, 10), "Audit report")
+    with time_machine.travel(london(2015, 8, 3, 10), tick=False):
+        Attachment.add_link(
+            entry, url="https://example.org/strategy", title="Strategy", by=awaken_lead
+        )
+    withdrawn = attach_on(london(2015, 8, 4, 10), "Wrong minutes")
+    with time_machine.travel(london(2015, 8, 5, 10), tick=False):
+        withdrawn.withdraw("Not this meeting")
+    attach_on(london(2015, 10, 2, 10), "Later report")
+
+    html = render_pack_html(pack_context(plan_of_2015, SEPT_30))
+
+    assert "Attached: Audit report (PDF); Strategy (web link)</p>" in html
+    assert "Wrong minutes" not in html
+    assert "Later report" not in html
+    assert "secret content" not in html
