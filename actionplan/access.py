@@ -116,6 +116,11 @@ class Viewer:
         return self.is_business_manager
 
     @property
+    def may_create_plans(self):
+        """New plans, typed in or imported from Word."""
+        return self.is_business_manager
+
+    @property
     def may_manage_people(self):
         return self.is_business_manager
 

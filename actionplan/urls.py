@@ -10,6 +10,8 @@ handler403 = "actionplan.history_views.permission_denied"
 
 urlpatterns = [
     path("", views.plan_overview, name="plan_overview"),
+    # Before plans/<slug>/: "import" is a page, not a plan.
+    path("", include("imports.urls")),
     path("plans/<slug:slug>/", views.plan_overview, name="plan_overview_for"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("plans/<slug:slug>/dashboard/", views.dashboard, name="dashboard_for"),

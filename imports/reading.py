@@ -349,7 +349,9 @@ class _Reader:
             preview.errors.append(f"No table was found in {preview.file_name}")
         elif self.columns is None:
             headers = [text for text in self.first_row or [] if text]
-            preview.unrecognised.extend(h for h in headers if h not in preview.unrecognised)
+            preview.unrecognised.extend(
+                h for h in headers if h not in preview.unrecognised and not field_for(h)
+            )
             preview.errors.append(
                 "No column of actions was found. Choose which column holds the actions"
                 + (f" (the columns are: {', '.join(headers)})" if headers else "")

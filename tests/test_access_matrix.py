@@ -339,6 +339,14 @@ MATRIX = {
         only({"manager"}, granted="done"),
     ),
     "manage": ({}, only({"manager"}), {r: 405 for r in ROLES[1:]}),
+    # Word import (issue 11): posted without a file, the upload form comes back with its
+    # errors; the preview with nothing uploaded sends the manager back to the upload.
+    "plan_import": ({}, only({"manager"}), only({"manager"})),
+    "plan_import_preview": (
+        {},
+        only({"manager"}, granted="done"),
+        only({"manager"}, granted="done"),
+    ),
     "agency_new": ({}, only({"manager"}), only({"manager"}, granted="done")),
     "agency_edit": (
         {"pk": lambda w: w["agency"].pk},

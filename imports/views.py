@@ -1,0 +1,112 @@
+"""A Word plan brought in through the browser, by the business manager: upload the
+document, read the preview of exactly what will be created (every warning, a select for
+each column not recognised, the date the document shows the plan at), then confirm.
+
+Between the upload and the confirmation the file waits in the attachments storage under
+a random name, named in the person's session; nothing of the plan is written until the
+confirmation, and then all of it in one transaction (``creating.create_plan``)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.shortcuts import redirect, render
+
+from actionplan.access import require
+from actionplan.http import GET_AND_POST, posted
+from actionplan.models.attachments import attachment_storage
+
+from .creating import create_plan, slug_in_use
+from .forms import PreviewForm, UploadForm
+from .reading import read_plan
+from .safety import ImportRefused, open_checked
+
+SESSION_KEY = "plan_import"
+
+
+@login_required
+@GET_AND_POST
+def upload(request):
+    require(request, "may_create_plans")
+    form = UploadForm(posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        _forget(request)
+        checked, data = form.checked, form.cleaned_data
+        stored = attachment_storage().save(
+            f"imports/pending/{checked.sha256}", ContentFile(checked.data)
+        )
+        request.session[SESSION_KEY] = {
+            "stored": stored,
+            "file_name": checked.name,
+            "title": data["title"],
+            "owner": data["owner"],
+            "slug": data["slug"],
+            "headers": read_plan(checked).unrecognised,
+            "mapping": {},
+        }
+        return redirect("plan_import_preview")
+    return render(request, "imports/upload.html", {"form": form})
+
+
+@login_required
+@GET_AND_POST
+def preview(request):
+    require(request, "may_create_plans")
+    pending = request.session.get(SESSION_KEY)
+    checked = _pending_file(pending)
+    if checked is None:
+        messages.error(request, "Upload the Word document again: the upload has expired")
+        return redirect("plan_import")
+    form = PreviewForm(posted(request), headers=pending["headers"], mapping=pending["mapping"])
+    if request.method == "POST" and form.is_valid():
+        pending["mapping"] = form.mapping()
+        request.session.modified = True
+        if "create" in request.POST:
+            plan_preview = read_plan(checked, pending["mapping"])
+            if not plan_preview.errors and not slug_in_use(pending["slug"]):
+                return _create(request, checked, plan_preview, pending, form.cleaned_data)
+    plan_preview = read_plan(checked, pending["mapping"])
+    if slug_in_use(pending["slug"]):
+        plan_preview.errors.append(f"There is already a plan at “{pending['slug']}”")
+    context = {"form": form, "preview": plan_preview, "pending": pending}
+    return render(request, "imports/preview.html", context)
+
+
+def _create(request, checked, plan_preview, pending, data):
+    try:
+        plan = create_plan(
+            checked,
+            plan_preview,
+            slug=pending["slug"],
+            title=pending["title"],
+            owner=pending["owner"],
+            by=request.user,
+            as_of=data["as_of"],
+        )
+    except ImportRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("plan_import_preview")
+    _forget(request)
+    counts = plan_preview.counts
+    messages.success(
+        request,
+        f"“{plan}” has been imported: {counts['actions']} actions in {counts['sections']} "
+        f"sections, with {counts['evidence']} evidence entries.",
+    )
+    return redirect("plan_overview_for", slug=plan.slug)
+
+
+def _pending_file(pending):
+    if not pending:
+        return None
+    try:
+        with attachment_storage().open(pending["stored"]) as stored:
+            return open_checked(pending["file_name"], stored.read())
+    except (OSError, ImportRefused):
+        return None
+
+
+def _forget(request):
+    """Drop a pending upload: its stored file and its place in the session."""
+    pending = request.session.pop(SESSION_KEY, None)
+    if pending:
+        attachment_storage().delete(pending["stored"])
