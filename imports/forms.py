@@ -1,43 +1,15 @@
 """The two forms of a Word import in the browser: the upload, then the preview's choices."""
 
 from django import forms
-from django.utils.text import slugify
 
 from actionplan.fields import TODAY, BoundedDateField, PlainTextField
+from actionplan.plan_forms import FreeSlugMixin, plan_slug_field
 
 from .columns import Field, header_key
-from .creating import slug_in_use
 from .safety import MAX_FILE_BYTES, ImportRefused, open_checked
 
-# Addresses under /plans/ that are pages, not plans.
-RESERVED_SLUGS = {"import", "new"}
 
-
-def plan_slug_field(**kwargs):
-    return forms.SlugField(
-        label="Short name for addresses",
-        max_length=80,
-        help_text="Letters, numbers and hyphens, like neglect-2025. Leave empty to make one "
-        "from the title",
-        error_messages={
-            "invalid": "Short name must only include letters, numbers and hyphens",
-            "max_length": "Short name must be 80 characters or fewer",
-        },
-        **kwargs,
-    )
-
-
-def free_slug(slug, title):
-    """The slug given or made from the title; a ValidationError if it is taken."""
-    slug = slug or slugify(title)[:80]
-    if not slug:
-        raise forms.ValidationError("Enter a short name for addresses")
-    if slug in RESERVED_SLUGS or slug_in_use(slug):
-        raise forms.ValidationError(f"There is already a plan at “{slug}”: choose another")
-    return slug
-
-
-class UploadForm(forms.Form):
+class UploadForm(FreeSlugMixin, forms.Form):
     file = forms.FileField(
         label="Word document",
         help_text="A .docx file smaller than 10 MB, with the plan in one or more tables",
@@ -71,15 +43,6 @@ class UploadForm(forms.Form):
         except ImportRefused as refused:
             raise forms.ValidationError(str(refused)) from None
         return upload
-
-    def clean(self):
-        data = super().clean()
-        if "title" in data and "slug" not in self.errors:
-            try:
-                data["slug"] = free_slug(data.get("slug"), data["title"])
-            except forms.ValidationError as error:
-                self.add_error("slug", error)
-        return data
 
 
 class PreviewForm(forms.Form):
