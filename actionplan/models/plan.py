@@ -9,6 +9,12 @@ from ..historical import tracked
 from .base import Removable, Versioned, required_reason, save_with_reason
 
 
+class PlanQuerySet(models.QuerySet):
+    def open(self):
+        """Plans not closed: the ones people are still asked to update."""
+        return self.filter(closed_at__isnull=True)
+
+
 class Plan(models.Model):
     """An action plan, e.g. the CSE Operational Action Plan, owned by a group
     and sitting within a wider plan (the Board's action plan)."""
@@ -35,6 +41,7 @@ class Plan(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_reason = models.TextField(blank=True)
 
+    objects = PlanQuerySet.as_manager()
     history = tracked()
 
     class Meta:
