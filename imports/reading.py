@@ -149,7 +149,7 @@ class _Reader:
         elif style == "Subtitle" and not self.preview.document_subtitle:
             self.preview.document_subtitle = text
         else:
-            self.pending.append((text, style.startswith("Heading")))
+            self.pending.append((text, style.startswith("Heading") or _bold_line(paragraph)))
 
     def _take_pending(self):
         """Paragraphs above a table: the last heading names the next section and the
@@ -159,6 +159,9 @@ class _Reader:
         if not pending:
             return
         headings = [index for index, (_, is_heading) in enumerate(pending) if is_heading]
+        headings = headings or [
+            i for i, (text, _) in enumerate(pending) if SECTION_NUMBER.match(text)
+        ]
         at = headings[-1] if headings else 0
         self.preview.notes.extend(text for text, _ in pending[:at])
         self._start_heading(pending[at][0], "\n".join(text for text, _ in pending[at + 1 :]))
@@ -180,18 +183,23 @@ class _Reader:
         self._take_pending()
         above = []
         for row in table.rows:
-            cells, seen = [], set()
+            cells, seen, down = [], set(), set()
             for index, cell in enumerate(row.cells):
-                # A cell merged across columns repeats; merged down the rows it repeats
-                # the cell above. Either way its words are read once.
-                merged = id(cell._tc) in seen or (index < len(above) and above[index] is cell._tc)
+                # A cell merged across columns repeats: its words are read once. A cell
+                # merged down the rows repeats the cell above: its words belong to a new
+                # action on this row too (a lead or timescale shared), not to a row that
+                # only carries the action above on.
+                across = id(cell._tc) in seen
                 seen.add(id(cell._tc))
-                cells.append([] if merged else [p.text for p in cell.paragraphs])
+                if index < len(above) and above[index] is cell._tc:
+                    down.add(index)
+                cells.append([] if across else [p.text for p in cell.paragraphs])
             above = [cell._tc for cell in row.cells]
-            self.row(cells, spans=len(seen) == 1 and len(cells) > 1)
+            self.row(cells, spans=len(seen) == 1 and len(cells) > 1, down=down)
 
-    def row(self, cells, spans):
-        texts = ["\n".join(paragraphs).strip() for paragraphs in cells]
+    def row(self, cells, spans, down=frozenset()):
+        own = [[] if index in down else paragraphs for index, paragraphs in enumerate(cells)]
+        texts = ["\n".join(paragraphs).strip() for paragraphs in own]
         filled = [index for index, text in enumerate(texts) if text]
         if not filled:
             return
@@ -209,7 +217,7 @@ class _Reader:
             paragraphs = [p.strip() for p in cells[0] if p.strip()]
             self._start_heading(paragraphs[0], "\n".join(paragraphs[1:]))
             return
-        self._data_row(cells)
+        self._data_row(cells, own)
 
     def _header(self, texts, fields):
         self.columns = []
@@ -222,21 +230,30 @@ class _Reader:
                 self.preview.columns[text] = found
             self.columns.append((found, text))
 
-    def _data_row(self, cells):
+    def _data_row(self, cells, own):
+        """A row with an action of its own starts it (cells merged down from the row
+        above count for it); a row without continues the action above."""
+        text = "\n".join(p.strip() for p in self._values(own).get(Field.ACTION, []) if p.strip())
+        if text:
+            values = self._values(cells)
+            self._start_action(" ".join(values.get(Field.REF, [])).strip(), text)
+        elif self.action is None:
+            words = " ".join(" ".join(p) for p in own).strip()
+            self.warn(f"A row with no action was left out: “{words[:80]}”")
+            return
+        else:
+            values = self._values(own)
+        self._add_to_action(values)
+
+    def _values(self, cells):
+        """{field: the paragraphs of its columns} for a row; the RAG column's header too."""
         values = {}
         for (kind, header), paragraphs in zip(self.columns, cells, strict=False):
             if kind != Field.IGNORE and any(p.strip() for p in paragraphs):
                 values.setdefault(kind, []).extend(paragraphs)
                 if kind == Field.RAG:
                     values["rag_header"] = header
-        text = "\n".join(p.strip() for p in values.get(Field.ACTION, []) if p.strip())
-        if text:
-            self._start_action(" ".join(values.get(Field.REF, [])).strip(), text)
-        elif self.action is None:
-            words = " ".join(" ".join(p) for p in cells).strip()
-            self.warn(f"A row with no action was left out: “{words[:80]}”")
-            return
-        self._add_to_action(values)
+        return values
 
     def _start_action(self, ref, text):
         self._finish_action()
@@ -360,6 +377,12 @@ class _Reader:
             preview.errors.append("No actions were found in the tables")
         preview.new_agencies = list(self.leads.new_agencies)
         _number(preview)
+
+
+def _bold_line(paragraph):
+    """A short paragraph in bold all through: how many people type a heading."""
+    runs = [run for run in paragraph.runs if run.text.strip()]
+    return bool(runs) and len(paragraph.text) <= 150 and all(run.bold for run in runs)
 
 
 def _number(preview):

@@ -146,6 +146,29 @@ def recommendations_document():
     return as_bytes(document)
 
 
+def plain_document():
+    """A missing-from-home plan typed without heading styles: bold headings, the refs
+    inside the action's words, a lead merged down two rows, a row carried on, a second
+    table that does not repeat the header, and "Complete" for done."""
+    document = docx.Document()
+    document.add_paragraph("Missing from Home and Care Action Plan 2025")
+    document.add_paragraph().add_run("Section 1 – Prevention").bold = True
+    document.add_paragraph("Children who go missing are found quickly.")
+    table = document.add_table(rows=1, cols=5)
+    fill_header(table, ["Action", "Lead officer", "Date", "Update", "Assessment"])
+    add_row(table, ["1.1 Agree the missing protocol", "Police", "June 2025",
+                    ["Protocol drafted"], "Complete"])  # fmt: skip
+    add_row(table, ["1.2 Offer return interviews within 72 hours", "", "July 2025",
+                    ["Offered in 80% of cases"], "G"])  # fmt: skip
+    add_row(table, ["", "", "", ["Audit due in August"], ""])
+    table.cell(1, 1).merge(table.cell(2, 1))
+    document.add_paragraph().add_run("2. Response").bold = True
+    table = document.add_table(rows=0, cols=5)
+    add_row(table, ["2.1 Hold a daily missing meeting", "Children's Social Care; YOT",
+                    "1/9/2025", ["Meeting runs daily"], "Red"])  # fmt: skip
+    return as_bytes(document)
+
+
 def no_action_column_document():
     document = docx.Document()
     table = document.add_table(rows=1, cols=3)

@@ -135,3 +135,35 @@ def test_the_preview_without_an_upload_sends_the_manager_back_to_upload(plan, si
     response = signed_in.get(PREVIEW)
 
     assert response.status_code == 302 and response["Location"] == UPLOAD
+
+
+def test_the_preview_lists_every_warning_and_the_new_groups(plan, signed_in):
+    upload(signed_in, documents.one_table_document(), title="Neglect", owner="Neglect Group")
+
+    page = signed_in.get(PREVIEW).content.decode()
+
+    assert "Warnings (2)" in page
+    assert "“Amber/Green” was imported as Amber, the more cautious rating" in page
+    assert "1.2: the timescale “Ongoing” is not a date" in page
+    assert "Neglect Audit Panel (multi-agency group)" in page
+    assert "Not a date" in page
+
+
+def test_a_file_over_10_mb_is_refused_on_the_upload_page(plan, signed_in):
+    big = documents.seed_document() + b"\0" * (10 * 1024 * 1024)
+
+    response = upload(signed_in, big, title="Big", owner="BSCB")
+
+    assert "The selected file must be smaller than 10 MB" in response.content.decode()
+
+
+def test_the_document_cannot_show_the_plan_as_at_a_future_date(plan, signed_in):
+    upload(signed_in, documents.seed_document(), title="CSE", owner="BSCB", slug="cse-future")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    response = submit(signed_in, PREVIEW, {"as_of": tomorrow.isoformat(), "create": "1"})
+
+    assert "The date the document shows the plan at must be today or in the past" in (
+        response.content.decode()
+    )
+    assert not Plan.objects.filter(slug="cse-future").exists()

@@ -183,6 +183,32 @@ def test_recommendations_rated_1_to_4_are_kept_as_words_and_left_unrated(plan, t
     assert "“3” in the Status column is not a RAG rating" in output
 
 
+def test_a_plan_typed_without_heading_styles_imports_too(plan, tmp_path):
+    import_docx(tmp_path, documents.plain_document(), "--title", "Missing", "--owner", "BSCB")
+
+    imported = Plan.objects.get(slug="missing")
+    assert [(s.number, s.title, s.purpose) for s in imported.sections.all()] == [
+        (1, "Prevention", "Children who go missing are found quickly."),
+        (2, "Response", ""),
+    ]
+    assert imported.notes == "Missing from Home and Care Action Plan 2025"
+    found = content(imported)
+    assert found["1.1"]["text"] == "Agree the missing protocol"
+    assert found["1.1"]["rag"] == "blue"
+    assert found["1.2"]["leads"] == found["1.1"]["leads"] == [("lancashire-police", None, "Police")]
+    assert found["1.2"]["evidence"] == [
+        ("Offered in 80% of cases", ""),
+        ("Audit due in August", ""),
+    ]
+    assert found["1.2"]["rag"] == "green"
+    assert found["2.1"]["leads"] == [
+        ("childrens-social-care", None, "Children's Social Care"),
+        ("youth-offending-team", None, "YOT"),
+    ]
+    assert found["2.1"]["timescale"] == ("1/9/2025", datetime.date(2025, 9, 1))
+    assert found["2.1"]["rag"] == "red"
+
+
 def test_an_unrecognised_column_is_left_out_and_reported_until_it_is_mapped(plan):
     checked = open_checked("scr.docx", documents.recommendations_document())
 
