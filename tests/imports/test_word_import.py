@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from actionplan.history.moments import end_of_day, rebuild
+from actionplan.management.commands.backup_attachments import stored_names
 from actionplan.models import Action, EvidenceEntry, Plan
 from agencies.models import Agency, Post
 from imports.columns import parse_mapping
@@ -103,6 +104,7 @@ def test_the_history_says_which_file_who_and_when(plan, tmp_path, manager):
         datetime.date(2015, 9, 30),
     )
     assert hashlib.sha256(kept.file.read()).hexdigest() == sha
+    assert kept.file.name in stored_names()  # backed up with the attachments
 
 
 def test_without_as_of_the_history_starts_at_the_import(plan, tmp_path):
