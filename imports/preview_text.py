@@ -30,3 +30,18 @@ def describe(preview):
     lines += [f"Warning: {warning}" for warning in preview.warnings]
     lines += [f"Error: {error}" for error in preview.errors]
     return "\n".join(lines)
+
+
+def describe_updates(preview):
+    lines = [f"{preview.file_name} (sha256 {preview.sha256}): {preview.plan}"]
+    for update in preview.updates:
+        lines.append(update.ref)
+        lines += [f"  {c.label}: “{c.old}” → “{c.new}”" for c in update.changes]
+        lines += [f"  New evidence: {text}" for text in update.new_evidence]
+        lines += [f"  Not saved: {why}" for why in update.not_saved]
+        if update.conflict:
+            lines.append(f"  Conflict: {update.conflict}")
+    if not preview.updates:
+        lines.append("No changes.")
+    lines += [f"Warning: {warning}" for warning in preview.warnings]
+    return "\n".join(lines)

@@ -24,6 +24,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 DOCM_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
 SAVE_AS_DOCX = "Open it in Word, save it as a Word Document (.docx) and try again"
+DOCM_REFUSED = f"is a Word document with macros (.docm), which is not accepted. {SAVE_AS_DOCX}"
 
 
 class ImportRefused(ValueError):
@@ -50,9 +51,7 @@ def open_checked(name, data):
     if lowered.endswith(".doc"):
         raise ImportRefused(f"{name} is an older Word document (.doc). {SAVE_AS_DOCX}")
     if lowered.endswith(".docm"):
-        raise ImportRefused(
-            f"{name} is a Word document with macros (.docm), which is not accepted. {SAVE_AS_DOCX}"
-        )
+        raise ImportRefused(f"{name} {DOCM_REFUSED}")
     if data.startswith(OLE_MAGIC):
         raise ImportRefused(
             f"{name} is password-protected or an older Word format. "
@@ -72,7 +71,32 @@ def _damaged(name):
     return f"{name} is not a Word document or is damaged. {SAVE_AS_DOCX}"
 
 
-def _check_zip(name, data):
+XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+XLSM_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+
+
+def check_workbook(name, data):
+    """Refuse an .xlsx that is not one, or is too big, damaged, a zip bomb or has macros;
+    the same checks as a Word document's, before openpyxl opens it."""
+    lowered = (name or "").lower()
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportRefused("The selected file must be smaller than 10 MB")
+    if lowered.endswith((".xls", ".xlsm")) or data.startswith(OLE_MAGIC):
+        raise ImportRefused(
+            f"{name} is not an Excel workbook (.xlsx). Open it in Excel, save it as an Excel "
+            f"Workbook (.xlsx) without a password and try again"
+        )
+    if not lowered.endswith(".xlsx"):
+        raise ImportRefused("The selected file must be an Excel workbook (.xlsx)")
+    try:
+        refused = "is an Excel workbook with macros (.xlsm), which is not accepted"
+        _check_zip(name, data, XLSX_MAIN, XLSM_MAIN, refused)
+    except ImportRefused as refused:
+        raise ImportRefused(str(refused).replace("a Word document", "an Excel workbook")) from None
+    return hashlib.sha256(data).hexdigest()
+
+
+def _check_zip(name, data, main=DOCX_MAIN, macro=DOCM_MAIN, macro_refused=DOCM_REFUSED):
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -90,9 +114,7 @@ def _check_zip(name, data):
         content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
     except KeyError:
         raise ImportRefused(_damaged(name)) from None
-    if DOCM_MAIN in content_types:
-        raise ImportRefused(
-            f"{name} is a Word document with macros (.docm), which is not accepted. {SAVE_AS_DOCX}"
-        )
-    if DOCX_MAIN not in content_types:
+    if macro in content_types:
+        raise ImportRefused(f"{name} {macro_refused}")
+    if main not in content_types:
         raise ImportRefused(_damaged(name))

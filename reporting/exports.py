@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from actionplan.models import Rag
 from actionplan.text import clean_text
+from imports.updates import add_row_ids
 
 COLUMNS = ["section", "ref", "action", "outcomes", "leads", "timescale", "current_position", "rag"]
 HEADINGS = ["Section", "Ref", "Action", "Outcomes", "Leads", "Timescale", "Current position", "RAG"]
@@ -92,4 +93,5 @@ def write_xlsx(snapshot, target):
     as_at = f" as at {snapshot.as_at:%-d %B %Y}" if snapshot.as_at else ""
     sheet.oddHeader.center.text = f"{marking} – {title}{as_at}"
     sheet.oddFooter.center.text = f"{marking} – Page &P of &N"
+    add_row_ids(workbook, snapshot)  # so that the sheet can come back (imports/updates.py)
     workbook.save(target)

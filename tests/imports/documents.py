@@ -6,11 +6,21 @@ import json
 import zipfile
 
 import docx
+from django.core.management import call_command
 
 from actionplan.seed import SEED_PLAN
 from imports.safety import DOCM_MAIN, DOCX_MAIN
 
 RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red", "blue": "Blue", None: ""}
+
+
+def run_command(command, tmp_path, data, *args, name):
+    """Run ``command`` on ``data`` saved as ``name``; what it printed."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    out = io.StringIO()
+    call_command(command, str(path), *args, stdout=out)
+    return out.getvalue()
 
 
 def as_bytes(document):

@@ -3,10 +3,9 @@ other boards' layouts import with their own words, and bad files write nothing."
 
 import datetime
 import hashlib
-import io
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.utils import timezone
 
 from actionplan.history.moments import end_of_day, rebuild
@@ -25,11 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def import_docx(tmp_path, data, *args, name="plan.docx"):
-    path = tmp_path / name
-    path.write_bytes(data)
-    out = io.StringIO()
-    call_command("import_plan", str(path), *args, stdout=out)
-    return out.getvalue()
+    return documents.run_command("import_plan", tmp_path, data, *args, name=name)
 
 
 def content(plan):

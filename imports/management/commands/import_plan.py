@@ -61,7 +61,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write("Dry run: nothing was imported.")
             return
-        person = _person(by)
+        person = person_named(by)
         try:
             plan = create_plan(
                 checked,
@@ -88,7 +88,7 @@ def _date(text):
         ) from None
 
 
-def _person(username):
+def person_named(username):
     if not username:
         return None
     person = get_user_model().objects.filter(username=username).first()
