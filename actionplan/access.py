@@ -179,6 +179,9 @@ RULES = {
         "close": _structure,
         "copy": _structure,
         "add_section": _structure,
+        # A returned spreadsheet: anyone may bring one back; each change in it is saved
+        # only if its own rule allows the person (imports/updates.py).
+        "import_updates": _anyone,
     },
     "section": {"view": _anyone, "edit": _structure},
     "action": {

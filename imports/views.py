@@ -29,20 +29,18 @@ def upload(request):
     require(request, "may_create_plans")
     form = UploadForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        _forget(request)
         checked, data = form.checked, form.cleaned_data
-        stored = attachment_storage().save(
-            f"imports/pending/{checked.sha256}", ContentFile(checked.data)
+        keep_pending(
+            request,
+            SESSION_KEY,
+            checked.name,
+            checked.data,
+            title=data["title"],
+            owner=data["owner"],
+            slug=data["slug"],
+            headers=read_plan(checked).unrecognised,
+            mapping={},
         )
-        request.session[SESSION_KEY] = {
-            "stored": stored,
-            "file_name": checked.name,
-            "title": data["title"],
-            "owner": data["owner"],
-            "slug": data["slug"],
-            "headers": read_plan(checked).unrecognised,
-            "mapping": {},
-        }
         return redirect("plan_import_preview")
     return render(request, "imports/upload.html", {"form": form})
 
@@ -85,7 +83,7 @@ def _create(request, checked, plan_preview, pending, data):
     except ImportRefused as refused:
         messages.error(request, str(refused))
         return redirect("plan_import_preview")
-    _forget(request)
+    forget_pending(request, SESSION_KEY)
     counts = plan_preview.counts
     messages.success(
         request,
@@ -95,18 +93,35 @@ def _create(request, checked, plan_preview, pending, data):
     return redirect("plan_overview_for", slug=plan.slug)
 
 
-def _pending_file(pending):
+def keep_pending(request, key, checked_name, data, **details):
+    """Keep an uploaded file until it is confirmed: in the attachments storage under a
+    random name, named in the session under ``key`` with ``details``."""
+    forget_pending(request, key)
+    stored = attachment_storage().save("imports/pending/upload", ContentFile(data))
+    request.session[key] = {"stored": stored, "file_name": checked_name, **details}
+
+
+def pending_bytes(pending):
+    """The bytes of a pending upload, or None if there is none (or it has gone)."""
     if not pending:
         return None
     try:
         with attachment_storage().open(pending["stored"]) as stored:
-            return open_checked(pending["file_name"], stored.read())
-    except (OSError, ImportRefused):
+            return stored.read()
+    except OSError:
         return None
 
 
-def _forget(request):
+def _pending_file(pending):
+    data = pending_bytes(pending)
+    try:
+        return None if data is None else open_checked(pending["file_name"], data)
+    except ImportRefused:
+        return None
+
+
+def forget_pending(request, key):
     """Drop a pending upload: its stored file and its place in the session."""
-    pending = request.session.pop(SESSION_KEY, None)
+    pending = request.session.pop(key, None)
     if pending:
         attachment_storage().delete(pending["stored"])

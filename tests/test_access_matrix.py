@@ -371,6 +371,19 @@ MATRIX = {
         only({"manager"}),
         only({"manager"}, granted="done"),
     ),
+    # The spreadsheet round trip (issue 11): any member brings one back; without an
+    # upload, the check and save pages send them back to the upload.
+    "plan_updates": ({"slug": lambda w: w["plan"].slug}, EVERY_MEMBER, EVERY_MEMBER),
+    "plan_updates_check": (
+        {"slug": lambda w: w["plan"].slug},
+        {r: "done" for r in ROLES[1:]},
+        {r: 405 for r in ROLES[1:]},
+    ),
+    "plan_updates_save": (
+        {"slug": lambda w: w["plan"].slug},
+        {r: 405 for r in ROLES[1:]},
+        {r: "done" for r in ROLES[1:]},
+    ),
     # Word import (issue 11): posted without a file, the upload form comes back with its
     # errors; the preview with nothing uploaded sends the manager back to the upload.
     "plan_import": ({}, only({"manager"}), only({"manager"})),
