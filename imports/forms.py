@@ -32,6 +32,13 @@ class UploadForm(FreeSlugMixin, forms.Form):
             "max_length": "Owning group must be 200 characters or fewer",
         },
     )
+    short_title = PlainTextField(label="Short title", max_length=100, required=False)
+    partnership = PlainTextField(
+        label="Partnership",
+        max_length=200,
+        required=False,
+        help_text="Like Blackpool Safeguarding Children Board",
+    )
     slug = plan_slug_field(required=False)
 
     def clean_file(self):

@@ -38,6 +38,8 @@ def upload(request):
             title=data["title"],
             owner=data["owner"],
             slug=data["slug"],
+            short_title=data["short_title"],
+            partnership=data["partnership"],
             headers=read_plan(checked).unrecognised,
             mapping={},
         )
@@ -79,6 +81,8 @@ def _create(request, checked, plan_preview, pending, data):
             owner=pending["owner"],
             by=request.user,
             as_of=data["as_of"],
+            short_title=pending.get("short_title", ""),
+            partnership=pending.get("partnership", ""),
         )
     except ImportRefused as refused:
         messages.error(request, str(refused))

@@ -52,13 +52,14 @@ def test_the_manager_sees_exactly_what_the_seed_document_will_create(plan, signe
 def test_confirming_creates_the_plan_dated_as_the_document_says(plan, signed_in, manager):
     data = documents.seed_document()
     upload(signed_in, data, name="CSE.docx", title="CSE plan", owner="CSE Priority Group",
-           slug="cse-web")  # fmt: skip
+           slug="cse-web", partnership="Blackpool Safeguarding Children Board")  # fmt: skip
 
     response = submit(signed_in, PREVIEW, {"as_of": "2015-09-30", "create": "1"})
 
     assert response.status_code == 302
     assert response["Location"] == reverse("plan_overview_for", kwargs={"slug": "cse-web"})
     imported = Plan.objects.get(slug="cse-web")
+    assert imported.partnership == "Blackpool Safeguarding Children Board"
     page = signed_in.get(response["Location"]).content.decode()
     assert "“CSE plan” has been imported: 19 actions in 7 sections" in page
     record = Action.history.filter(section__plan=imported).earliest("history_date")

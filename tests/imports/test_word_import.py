@@ -11,12 +11,14 @@ from django.utils import timezone
 from actionplan.history.moments import end_of_day, rebuild
 from actionplan.management.commands.backup_attachments import stored_names
 from actionplan.models import Action, EvidenceEntry, Plan
+from actionplan.snapshot import plan_snapshot
 from agencies.models import Agency, Post
 from imports.columns import parse_mapping
 from imports.creating import create_plan, end_of_financial_year
 from imports.models import PlanImport
 from imports.reading import read_plan
 from imports.safety import ImportRefused, open_checked
+from reporting.exports import rows
 
 from . import documents
 
@@ -68,6 +70,8 @@ def test_the_seed_layout_imports_to_the_shipped_plan(plan, tmp_path):
     assert imported.owner == plan.owner
     assert imported.notes == plan.notes
     assert (Agency.objects.count(), Post.objects.count()) == (agencies_before, posts_before)
+    # Its export matches the shipped plan's, row for row.
+    assert list(rows(plan_snapshot(imported))) == list(rows(plan_snapshot(plan)))
 
 
 def test_the_history_says_which_file_who_and_when(plan, tmp_path, manager):
