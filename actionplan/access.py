@@ -182,6 +182,8 @@ RULES = {
         # A returned spreadsheet: anyone may bring one back; each change in it is saved
         # only if its own rule allows the person (imports/updates.py).
         "import_updates": _anyone,
+        # The Word document an imported plan came from.
+        "download_document": lambda viewer, plan: viewer.is_business_manager,
     },
     "section": {"view": _anyone, "edit": _structure},
     "action": {
@@ -210,7 +212,7 @@ RULES = {
 
 
 # What may still be done with a closed plan: read it, download its files, copy it.
-ON_A_CLOSED_PLAN = {"view", "download", "copy"}
+ON_A_CLOSED_PLAN = {"view", "download", "download_document", "copy"}
 
 
 def plan_of(kind, obj):

@@ -9,18 +9,24 @@ confirmation, and then all of it in one transaction (``creating.create_plan``)."
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
-from actionplan.access import require
+from actionplan.access import get_plan_for, require
+from actionplan.attachments.views import DOWNLOAD_CSP, safe_filename
 from actionplan.http import GET_AND_POST, posted
 from actionplan.models.attachments import attachment_storage
+from agencies.models import AuditEvent
 
 from .creating import create_plan, slug_in_use
 from .forms import PreviewForm, UploadForm
+from .models import PlanImport
 from .reading import read_plan
 from .safety import ImportRefused, open_checked
 
 SESSION_KEY = "plan_import"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required
@@ -95,6 +101,29 @@ def _create(request, checked, plan_preview, pending, data):
         f"sections, with {counts['evidence']} evidence entries.",
     )
     return redirect("plan_overview_for", slug=plan.slug)
+
+
+@login_required
+@require_safe
+def imported_document(request, slug):
+    """The Word document the plan was imported from, as it was uploaded."""
+    plan = get_plan_for(request, slug, to="download_document")
+    record = PlanImport.objects.filter(plan=plan).first()
+    if record is None:
+        raise Http404("This plan was not imported from a Word document")
+    AuditEvent.objects.record(
+        AuditEvent.Event.ATTACHMENT_DOWNLOAD, request, detail=f"Word document of {plan.slug}"
+    )
+    response = FileResponse(
+        record.file.open("rb"),
+        as_attachment=True,
+        filename=safe_filename(record.file_name),
+        content_type=DOCX,
+    )
+    response["Content-Security-Policy"] = DOWNLOAD_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def keep_pending(request, key, checked_name, data, **details):

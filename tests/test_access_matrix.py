@@ -384,6 +384,13 @@ MATRIX = {
         {r: 405 for r in ROLES[1:]},
         {r: "done" for r in ROLES[1:]},
     ),
+    # The Word document a plan was imported from: the business manager's (the seed plan
+    # was not imported, so for them it is not found).
+    "plan_import_document": (
+        {"slug": lambda w: w["plan"].slug},
+        only({"manager"}, granted=404),
+        {r: 405 for r in ROLES[1:]},
+    ),
     # Word import (issue 11): posted without a file, the upload form comes back with its
     # errors; the preview with nothing uploaded sends the manager back to the upload.
     "plan_import": ({}, only({"manager"}), only({"manager"})),

@@ -69,6 +69,13 @@ def test_confirming_creates_the_plan_dated_as_the_document_says(plan, signed_in,
     kept = PlanImport.objects.get(plan=imported)
     assert hashlib.sha256(kept.file.read()).hexdigest() == hashlib.sha256(data).hexdigest()
     assert kept.imported_by == manager
+    document_url = reverse("plan_import_document", kwargs={"slug": "cse-web"})
+    assert document_url in signed_in.get(reverse("manage")).content.decode()
+    download = signed_in.get(document_url)
+    assert download["Content-Disposition"] == 'attachment; filename="CSE.docx"'
+    assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == (
+        hashlib.sha256(data).hexdigest()
+    )
 
 
 def test_an_unrecognised_column_is_mapped_in_the_preview(plan, signed_in):
