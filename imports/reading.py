@@ -65,6 +65,7 @@ class SectionDraft:
     purpose: str = ""
     actions: list = field(default_factory=list)
     title_given: bool = True
+    guessed: bool = False  # the first paragraph above a table, no heading among them
 
 
 @dataclass
@@ -165,6 +166,7 @@ class _Reader:
         at = headings[-1] if headings else 0
         self.preview.notes.extend(text for text, _ in pending[:at])
         self._start_heading(pending[at][0], "\n".join(text for text, _ in pending[at + 1 :]))
+        self.heading.guessed = not headings
 
     def _start_heading(self, text, purpose):
         self._finish_action()  # the action above belongs to the section before
@@ -300,6 +302,12 @@ class _Reader:
             self.warn(f"{label}: the timescale was cut to {MAX_LENGTH} characters: “{words}”")
             words = words[:MAX_LENGTH].strip()
         action.timescale = words
+        if not words:
+            self.warn(
+                f"{label}: no timescale was given. The action is due at the end of the "
+                f"financial year until someone sets one"
+            )
+            return
         try:
             action.due_date = parse_timescale(words)
         except TimescaleError as error:
@@ -347,6 +355,11 @@ class _Reader:
             self.section, self.heading = self.heading, None
             self.section.number = self.section.number or number
             self.preview.sections.append(self.section)
+            if self.section.guessed:
+                self.warn(
+                    f"“{self.section.title[:60]}” is taken as a section heading: it is the "
+                    f"first paragraph above a table, and none there is styled as a heading"
+                )
         elif self.section is None or (number and self.section.number not in (None, number)):
             title = f"Section {number}" if number else "Section"
             self.section = SectionDraft(number, title, title_given=False)

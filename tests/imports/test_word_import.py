@@ -4,6 +4,7 @@ other boards' layouts import with their own words, and bad files write nothing."
 import datetime
 import hashlib
 
+import docx
 import pytest
 from django.core.management import CommandError
 from django.utils import timezone
@@ -293,3 +294,21 @@ def test_a_column_mapping_must_name_a_field():
     assert parse_mapping(["By when=timescale"]) == {"by when": "timescale"}
     with pytest.raises(ValueError, match="“colour” is not a field"):
         parse_mapping(["Status=colour"])
+
+
+def test_a_plain_paragraph_above_a_table_is_taken_as_its_heading_with_a_warning(plan):
+    document = docx.Document()
+    document.add_paragraph("Actions from the audit")
+    table = document.add_table(rows=1, cols=2)
+    documents.fill_header(table, ["Action", "Lead"])
+    documents.add_row(table, ["Write the audit tool", "Awaken"])
+
+    preview = read_plan(open_checked("audit.docx", documents.as_bytes(document)))
+
+    assert [(s.number, s.title) for s in preview.sections] == [(1, "Actions from the audit")]
+    assert preview.warnings == [
+        "Write the audit tool: no timescale was given. The action is due at the end of the "
+        "financial year until someone sets one",
+        "“Actions from the audit” is taken as a section heading: it is the first paragraph "
+        "above a table, and none there is styled as a heading",
+    ]
