@@ -116,6 +116,11 @@ class Viewer:
         return self.is_business_manager
 
     @property
+    def may_create_plans(self):
+        """New plans, typed in or imported from Word."""
+        return self.is_business_manager
+
+    @property
     def may_manage_people(self):
         return self.is_business_manager
 
@@ -168,7 +173,18 @@ def _structure(viewer, obj):
 
 
 RULES = {
-    "plan": {"view": _anyone},
+    "plan": {
+        "view": _anyone,
+        "edit": _structure,
+        "close": _structure,
+        "copy": _structure,
+        "add_section": _structure,
+        # A returned spreadsheet: anyone may bring one back; each change in it is saved
+        # only if its own rule allows the person (imports/updates.py).
+        "import_updates": _anyone,
+        # The Word document an imported plan came from.
+        "download_document": lambda viewer, plan: viewer.is_business_manager,
+    },
     "section": {"view": _anyone, "edit": _structure},
     "action": {
         "view": _anyone,
@@ -195,15 +211,36 @@ RULES = {
 }
 
 
+# What may still be done with a closed plan: read it, download its files, copy it.
+ON_A_CLOSED_PLAN = {"view", "download", "download_document", "copy"}
+
+
+def plan_of(kind, obj):
+    """The plan an object belongs to."""
+    path = {
+        "plan": "",
+        "section": "plan",
+        "action": "section.plan",
+        "evidence": "action.section.plan",
+        "attachment": "entry.action.section.plan",
+    }[kind]
+    for step in filter(None, path.split(".")):
+        obj = getattr(obj, step)
+    return obj
+
+
 def check(viewer, kind, obj, to):
     """Raise PermissionDenied unless the table allows ``viewer`` to ``to`` the ``obj``.
-    A name the table does not know is a programming error, never a silent yes."""
+    A name the table does not know is a programming error, never a silent yes. Nothing
+    of a closed plan changes, whoever asks."""
     try:
         rule = RULES[kind][to]
     except KeyError:
         raise ValueError(f"No access rule for {to!r} on a {kind}") from None
     if not rule(viewer, obj):
         raise PermissionDenied
+    if to not in ON_A_CLOSED_PLAN and plan_of(kind, obj).is_closed:
+        raise PermissionDenied("This plan is closed: it can be read but not changed")
 
 
 def _found(obj, what):
@@ -212,11 +249,14 @@ def _found(obj, what):
     return obj
 
 
-def get_plan_for(request, slug=None, to="view"):
-    """The plan named by ``slug`` (the first plan when there is none in the address)."""
+def get_plan_for(request, slug=None, to="view", pk=None):
+    """The plan named by ``slug`` or ``pk`` (the first plan when neither is in the address)."""
     viewer = require_member(request)
     plans = Plan.objects.select_related("owner")
-    plan = plans.filter(slug=slug).first() if slug else plans.order_by("pk").first()
+    if pk is not None:
+        plan = plans.filter(pk=pk).first()
+    else:
+        plan = plans.filter(slug=slug).first() if slug else plans.order_by("pk").first()
     check(viewer, "plan", _found(plan, "plan"), to)
     return plan
 

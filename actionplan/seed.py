@@ -14,7 +14,7 @@ from django.db import transaction
 
 from agencies.models import Agency, Post
 
-from .models import Action, ActionLead, EvidenceEntry, Plan, Section
+from .models import Action, ActionLead, EvidenceEntry, Plan, Section, save_with_reason
 
 SEED_PLAN = Path(settings.BASE_DIR) / "fixtures" / "cse_operational_action_plan.json"
 REASON = "Loaded from the seed plan"
@@ -29,9 +29,7 @@ class LoadResult:
 
 def _save(obj):
     # No full_clean(): the file is ours, and the database's constraints still hold.
-    obj._change_reason = REASON
-    obj.save()
-    return obj
+    return save_with_reason(obj, REASON)
 
 
 @transaction.atomic

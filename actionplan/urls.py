@@ -4,12 +4,14 @@ from django.urls import include, path
 
 from notifications import account_views
 
-from . import history_views, structure_views, views
+from . import history_views, plan_views, structure_views, views
 
 handler403 = "actionplan.history_views.permission_denied"
 
 urlpatterns = [
     path("", views.plan_overview, name="plan_overview"),
+    # Before plans/<slug>/: "import" is a page, not a plan.
+    path("", include("imports.urls")),
     path("plans/<slug:slug>/", views.plan_overview, name="plan_overview_for"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("plans/<slug:slug>/dashboard/", views.dashboard, name="dashboard_for"),
@@ -30,6 +32,13 @@ urlpatterns = [
     path("sections/<int:pk>/edit/", structure_views.edit_section, name="edit_section"),
     path("sections/<int:pk>/remove/", structure_views.remove_section, name="remove_section"),
     path("sections/<int:pk>/actions/new/", structure_views.add_action, name="add_action"),
+    path("manage/plans/new/", plan_views.AddPlan.as_view(), name="plan_new"),
+    path("manage/plans/<int:pk>/edit/", plan_views.EditPlan.as_view(), name="plan_edit"),
+    path("manage/plans/<int:pk>/close/", plan_views.ClosePlan.as_view(), name="plan_close"),
+    path("manage/plans/<int:pk>/copy/", plan_views.CopyPlan.as_view(), name="plan_copy"),
+    path(
+        "manage/plans/<int:pk>/sections/new/", plan_views.AddSection.as_view(), name="section_new"
+    ),
     path("manage/", include("agencies.urls")),
     path("packs/", include("reporting.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -50,7 +50,7 @@ def manage(request):
         {
             "agencies": Agency.objects.prefetch_related("posts"),
             "people": people,
-            "plans": Plan.objects.order_by("title"),
+            "plans": Plan.objects.select_related("imported_from").order_by("title"),
             "emails_not_sent": OutboxMessage.objects.not_sent().count(),
         },
     )

@@ -58,7 +58,7 @@ def queue_due(now):
     """Queue the digests due at ``now``. Returns how many were new."""
     day = schedule.sending_day(now)
     queued = 0
-    for plan in Plan.objects.select_related("owner"):
+    for plan in Plan.objects.open().select_related("owner"):
         calendar = ReportingCalendar.for_plan(plan)
         for deadline, _ in schedule.due(calendar, day, [calendar.review_days]):
             chairs = chairs_of(plan)

@@ -50,7 +50,7 @@ def queue_due(now):
     leads = agency_leads()
     wanted = preferences(list(leads))
     queued = 0
-    for plan in Plan.objects.all():
+    for plan in Plan.objects.open():  # a closed plan asks nobody for updates
         calendar = ReportingCalendar.for_plan(plan)
         for deadline, days in schedule.due(calendar, day, calendar.reminder_offsets):
             since, _ = schedule.period_start(plan, deadline)

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from actionplan.models import Rag
 from actionplan.text import clean_text
+from imports.updates import add_row_ids
 
 COLUMNS = ["section", "ref", "action", "outcomes", "leads", "timescale", "current_position", "rag"]
 HEADINGS = ["Section", "Ref", "Action", "Outcomes", "Leads", "Timescale", "Current position", "RAG"]
@@ -152,6 +153,7 @@ def write_xlsx(snapshot, target):
         count += 1
     last = get_column_letter(len(COLUMNS))
     sheet.auto_filter.ref = f"A1:{last}{count + 1}"
+    add_row_ids(workbook, snapshot)  # so that the sheet can come back (imports/updates.py)
     workbook.save(target)
 
 

@@ -90,6 +90,15 @@ def post_data(name, world):
         },
         "edit_section": {"title": "Protect", "purpose": "", "reason": "Shorter title"},
         "agency_new": {"name": "Health Visiting", "kind": "agency"},
+        "plan_edit": {
+            "title": "CSE plan",
+            "partnership": "Blackpool Safeguarding Children Board",
+            "owner": world["plan"].owner_id,
+            "protective_marking": "OFFICIAL",
+        },
+        "plan_close": {"reason": "Replaced by next year's plan"},
+        "plan_copy": {"title": "CSE plan 2016-17"},
+        "section_new": {"number": "9", "title": "Missing from home"},
         "agency_edit": {"name": "Trading Standards", "kind": "agency", "is_active": "on"},
         "post_new": {"agency": awaken.pk, "title": "Team Manager"},
         "person_new": {
@@ -339,6 +348,57 @@ MATRIX = {
         only({"manager"}, granted="done"),
     ),
     "manage": ({}, only({"manager"}), {r: 405 for r in ROLES[1:]}),
+    # Plans and sections (issue 11): the business manager creates, edits, closes and
+    # copies plans and adds sections. Posted empty, a new plan's form comes back.
+    "plan_new": ({}, only({"manager"}), only({"manager"})),
+    "plan_edit": (
+        {"pk": lambda w: w["plan"].pk},
+        only({"manager"}),
+        only({"manager"}, granted="done"),
+    ),
+    "plan_close": (
+        {"pk": lambda w: w["plan"].pk},
+        only({"manager"}),
+        only({"manager"}, granted="done"),
+    ),
+    "plan_copy": (
+        {"pk": lambda w: w["plan"].pk},
+        only({"manager"}),
+        only({"manager"}, granted="done"),
+    ),
+    "section_new": (
+        {"pk": lambda w: w["plan"].pk},
+        only({"manager"}),
+        only({"manager"}, granted="done"),
+    ),
+    # The spreadsheet round trip (issue 11): any member brings one back; without an
+    # upload, the check and save pages send them back to the upload.
+    "plan_updates": ({"slug": lambda w: w["plan"].slug}, EVERY_MEMBER, EVERY_MEMBER),
+    "plan_updates_check": (
+        {"slug": lambda w: w["plan"].slug},
+        {r: "done" for r in ROLES[1:]},
+        {r: 405 for r in ROLES[1:]},
+    ),
+    "plan_updates_save": (
+        {"slug": lambda w: w["plan"].slug},
+        {r: 405 for r in ROLES[1:]},
+        {r: "done" for r in ROLES[1:]},
+    ),
+    # The Word document a plan was imported from: the business manager's (the seed plan
+    # was not imported, so for them it is not found).
+    "plan_import_document": (
+        {"slug": lambda w: w["plan"].slug},
+        only({"manager"}, granted=404),
+        {r: 405 for r in ROLES[1:]},
+    ),
+    # Word import (issue 11): posted without a file, the upload form comes back with its
+    # errors; the preview with nothing uploaded sends the manager back to the upload.
+    "plan_import": ({}, only({"manager"}), only({"manager"})),
+    "plan_import_preview": (
+        {},
+        only({"manager"}, granted="done"),
+        only({"manager"}, granted="done"),
+    ),
     "agency_new": ({}, only({"manager"}), only({"manager"}, granted="done")),
     "agency_edit": (
         {"pk": lambda w: w["agency"].pk},

@@ -14,10 +14,18 @@ def required_reason(reason, message, field="reason"):
     return reason
 
 
-def save_with_reason(obj, reason, **kwargs):
+def save_with_reason(obj, reason, *, when=None, by=None, **kwargs):
     """Save a tracked object so its history row says why (django-simple-history reads
-    ``_change_reason`` at save time; setting it afterwards would UPDATE history)."""
+    ``_change_reason`` at save time; setting it afterwards would UPDATE history).
+
+    For code loading a plan, not people: ``when`` dates the history row (an imported
+    plan "as at" the date its document shows) and ``by`` names who made it when there
+    is no request (the command line)."""
     obj._change_reason = reason
+    if when is not None:
+        obj._history_date = when
+    if by is not None:
+        obj._history_user = by
     obj.save(**kwargs)
     return obj
 

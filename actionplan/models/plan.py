@@ -3,9 +3,16 @@
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max, Q
+from django.utils import timezone
 
 from ..historical import tracked
-from .base import Removable, Versioned, save_with_reason
+from .base import Removable, Versioned, required_reason, save_with_reason
+
+
+class PlanQuerySet(models.QuerySet):
+    def open(self):
+        """Plans not closed: the ones people are still asked to update."""
+        return self.filter(closed_at__isnull=True)
 
 
 class Plan(models.Model):
@@ -31,7 +38,10 @@ class Plan(models.Model):
         max_length=50, default="OFFICIAL-SENSITIVE", help_text="Printed on every page of a pack."
     )
     notes = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.TextField(blank=True)
 
+    objects = PlanQuerySet.as_manager()
     history = tracked()
 
     class Meta:
@@ -39,6 +49,81 @@ class Plan(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_closed(self):
+        """A closed plan is read-only: still readable, its packs still downloadable."""
+        return self.closed_at is not None
+
+    @transaction.atomic
+    def close(self, reason):
+        reason = required_reason(reason, "Enter the reason for closing this plan")
+        if Plan.objects.select_for_update().get(pk=self.pk).is_closed:
+            raise ValidationError("This plan has already been closed")
+        self.closed_at = timezone.now()
+        self.closed_reason = reason
+        return save_with_reason(self, reason)
+
+    def next_section_number(self):
+        return (self.sections.aggregate(last=Max("number"))["last"] or 0) + 1
+
+    @transaction.atomic
+    def add_section(self, *, number, title, purpose, reason="Section added"):
+        """A new section; its number must be free in the plan (removed sections keep theirs)."""
+        if self.sections.select_for_update().filter(number=number).exists():
+            raise ValidationError({"number": f"Section {number} already exists in this plan"})
+        return save_with_reason(
+            Section(plan=self, number=number, title=title, purpose=purpose), reason
+        )
+
+    @transaction.atomic
+    def copy(self, *, slug, title, short_title=""):
+        """Next year's plan: this plan's sections, actions, leads and timescales, without
+        its evidence or ratings. Removed sections and actions are left behind."""
+        from .actions import Action, ActionLead
+
+        reason = f"Copied from {self.title}"
+        fields = ["partnership", "owner_id", "parent_plan", "protective_marking", "notes"]
+        copy = Plan(slug=slug, title=title, short_title=short_title)
+        for field in fields:
+            setattr(copy, field, getattr(self, field))
+        save_with_reason(copy, reason)
+        for section in self.sections.current():
+            new_section = save_with_reason(
+                Section(
+                    plan=copy,
+                    number=section.number,
+                    title=section.title,
+                    title_reconstructed=section.title_reconstructed,
+                    purpose=section.purpose,
+                    purpose_reconstructed=section.purpose_reconstructed,
+                ),
+                reason,
+            )
+            for action in section.actions.current().prefetch_related("leads"):
+                new_action = save_with_reason(
+                    Action(
+                        section=new_section,
+                        position=action.position,
+                        text=action.text,
+                        outcomes=action.outcomes,
+                        timescale=action.timescale,
+                        due_date=action.due_date,
+                    ),
+                    reason,
+                )
+                for lead in action.leads.all():
+                    save_with_reason(
+                        ActionLead(
+                            action=new_action,
+                            agency_id=lead.agency_id,
+                            post_id=lead.post_id,
+                            position=lead.position,
+                            as_written=lead.as_written,
+                        ),
+                        reason,
+                    )
+        return copy
 
 
 class SectionQuerySet(models.QuerySet):

@@ -226,3 +226,11 @@ def test_no_email_carries_evidence_text(mail_server, send, leads, get_action):
 
     for message in mail_server.messages:
         assert "Secret detail" not in message.as_string()
+
+
+def test_a_closed_plan_asks_nobody_for_updates(mail_server, send, leads, plan):
+    plan.close("Replaced by next year's plan")
+
+    send(at=london(2041, 9, 16, 9, 0))
+
+    assert mail_server.messages == []

@@ -18,8 +18,12 @@ from actionplan.models.attachments import attachment_storage
 
 
 def stored_names():
+    """Every stored file: attachments (withdrawn ones too) and imported plans' documents."""
+    from imports.models import PlanImport
+
     names = set(Attachment.objects.exclude(file="").values_list("file", flat=True))
     names |= set(Attachment.history.exclude(file="").values_list("file", flat=True))
+    names |= set(PlanImport.objects.values_list("file", flat=True))
     return sorted(names)
 
 
