@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -198,13 +199,25 @@ def factor_page(user, wanted=""):
 
 class SecondFactorMiddleware:
     """Until a person who needs a second factor has entered a code in this session,
-    every page but the factor's own and sign-out sends them to it."""
+    every page but the factor's own and sign-out sends them to it; and the sign-in page
+    sends them straight there, to go on afterwards where it would have sent them."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            response.status_code == 302
+            and request.method == "POST"
+            and getattr(request.resolver_match, "view_name", "") == "login"
+            and settings.MFA_REQUIRED_ROLES
+            and request.user.is_authenticated
+            and DEVICE_ID_SESSION_KEY not in request.session
+            and required_for(request.user)
+        ):
+            return redirect(factor_page(request.user, response["Location"]))
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user

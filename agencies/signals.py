@@ -56,10 +56,16 @@ PERSON_FIELDS = {
 
 
 @receiver(pre_save, sender=get_user_model())
-def _no_history_for_a_sign_in(sender, instance, update_fields=None, **kwargs):
-    """Signing in (last_login) and setting a password change nothing the history keeps."""
+def _before_a_person_changes(sender, instance, update_fields=None, **kwargs):
+    """Signing in (last_login) and setting a password change nothing the history keeps.
+    Otherwise, what the person was before: people who were added before their history
+    was kept have no earlier history row to compare with."""
     if update_fields and set(update_fields) <= {"last_login", "password"}:
         instance.skip_history_when_saving = True
+    elif instance.pk is not None:
+        instance._person_before = (
+            sender.objects.filter(pk=instance.pk).values(*PERSON_FIELDS).first()
+        )
 
 
 @receiver(post_save, sender=get_user_model())
@@ -99,12 +105,8 @@ def _person_change(person, record):
         return AuditEvent.Event.PERSON_ADDED, person.username
     if record.history_type == "-":
         return AuditEvent.Event.PERSON_CHANGED, f"{person.username}: deleted"
-    previous = record.prev_record
-    changed = (
-        set(record.diff_against(previous, included_fields=list(PERSON_FIELDS)).changed_fields)
-        if previous
-        else set()
-    )
+    before = person.__dict__.pop("_person_before", None) or {}
+    changed = {field for field in before if before[field] != getattr(person, field)}
     if "is_active" in changed:
         event = (
             AuditEvent.Event.PERSON_REACTIVATED
