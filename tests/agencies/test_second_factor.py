@@ -13,6 +13,7 @@ import zoneinfo
 import pytest
 import time_machine
 from django.contrib.auth import SESSION_KEY, get_user_model
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -390,3 +391,16 @@ def test_nobody_resets_their_own_factor_and_a_manager_never_a_superusers(client,
 
     assert own.status_code == theirs.status_code == 403
     assert TOTPDevice.objects.filter(user__in=[admin, manager]).count() == 2
+
+
+def test_a_superusers_factor_is_reset_from_the_command_line_with_a_reason(capsys, db):
+    admin = get_user_model().objects.create_superuser("root.admin", "root@example.org")
+    with_app(admin)
+
+    call_command("reset_second_factor", "root.admin", reason="Phone replaced")
+
+    assert not TOTPDevice.objects.filter(user=admin).exists()
+    assert events(AuditEvent.Event.FACTOR_RESET) == [("manage.py", "root.admin: Phone replaced")]
+    assert "will set up an authenticator app the next time" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="Nobody has the username"):
+        call_command("reset_second_factor", "nobody", reason="x")
