@@ -57,15 +57,17 @@ PERSON_FIELDS = {
 
 @receiver(pre_save, sender=get_user_model())
 def _before_a_person_changes(sender, instance, update_fields=None, **kwargs):
-    """Signing in (last_login) and setting a password change nothing the history keeps.
-    Otherwise, what the person was before: people who were added before their history
-    was kept have no earlier history row to compare with."""
+    """Signing in (last_login) and setting a password change nothing the history keeps:
+    a save that changes nothing else makes no history row. Otherwise, what the person was
+    before is kept for the audit log: people who were added before their history was kept
+    have no earlier history row to compare with."""
     if update_fields and set(update_fields) <= {"last_login", "password"}:
         instance.skip_history_when_saving = True
     elif instance.pk is not None:
-        instance._person_before = (
-            sender.objects.filter(pk=instance.pk).values(*PERSON_FIELDS).first()
-        )
+        before = sender.objects.filter(pk=instance.pk).values(*PERSON_FIELDS).first()
+        if before and all(before[field] == getattr(instance, field) for field in before):
+            instance.skip_history_when_saving = True  # a new password, saved whole
+        instance._person_before = before
 
 
 @receiver(post_save, sender=get_user_model())

@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from agencies import factors
 from agencies.models import AuditEvent
 from tests.security.conftest import production_env, run_python
+from tests.test_access_matrix import MATRIX, world  # noqa: F401 -- world is a fixture
 
 PASSWORD = "a perfectly long test passphrase"
 START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
@@ -404,3 +405,25 @@ def test_a_superusers_factor_is_reset_from_the_command_line_with_a_reason(capsys
     assert "will set up an authenticator app the next time" in capsys.readouterr().out
     with pytest.raises(CommandError, match="Nobody has the username"):
         call_command("reset_second_factor", "nobody", reason="x")
+
+
+# -- every page ------------------------------------------------------------------------
+
+OPEN = {"login", "logout", "factor_set_up", "factor_verify", "factor_recovery"}
+
+
+@pytest.mark.parametrize("name", sorted(set(MATRIX) - OPEN))
+def test_until_a_code_is_given_every_other_page_sends_the_chair_to_the_second_factor(
+    client,
+    mfa,
+    world,
+    name,  # noqa: F811 -- the matrix's fixture
+):
+    kwargs_spec = MATRIX[name][0]
+    url = reverse(name, kwargs={key: make(world) for key, make in kwargs_spec.items()})
+    client.force_login(world["users"]["chair"])  # signed in, no code given yet
+
+    response = client.get(url)
+
+    assert response.status_code == 302, name
+    assert response["Location"].startswith(reverse("factor_set_up")), name
