@@ -234,3 +234,25 @@ def test_a_new_password_and_signing_in_make_no_history_row_and_no_audit(client, 
     assert chair.last_login is not None
     assert chair.history.count() == before
     assert not AuditEvent.objects.filter(event=AuditEvent.Event.PERSON_CHANGED).exists()
+
+
+def test_a_persons_history_is_in_the_admin_and_a_change_there_is_audited(
+    admin_client, board_member
+):
+    admin_client.post(
+        reverse("admin:auth_user_change", args=[board_member.pk]),
+        {
+            "username": "board.member",
+            "first_name": "Bobbie",
+            "last_name": "Tester",
+            "email": "",
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "09:00:00",
+        },
+    )
+    history = admin_client.get(reverse("admin:auth_user_history", args=[board_member.pk]))
+
+    assert history.status_code == 200
+    assert "Bobbie" in history.content.decode()
+    assert events(AuditEvent.Event.PERSON_CHANGED)[0][1] == "board.member: first name"

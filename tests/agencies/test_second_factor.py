@@ -414,14 +414,12 @@ OPEN = {"login", "logout", "factor_set_up", "factor_verify", "factor_recovery"}
 
 @pytest.mark.parametrize("name", sorted(set(MATRIX) - OPEN))
 def test_until_a_code_is_given_every_other_page_sends_the_chair_to_the_second_factor(
-    client,
-    mfa,
-    world,
-    name,  # noqa: F811 -- the matrix's fixture
+    client, mfa, request, name
 ):
+    objects = request.getfixturevalue("world")  # the access matrix's objects
     kwargs_spec = MATRIX[name][0]
-    url = reverse(name, kwargs={key: make(world) for key, make in kwargs_spec.items()})
-    client.force_login(world["users"]["chair"])  # signed in, no code given yet
+    url = reverse(name, kwargs={key: make(objects) for key, make in kwargs_spec.items()})
+    client.force_login(objects["users"]["chair"])  # signed in, no code given yet
 
     response = client.get(url)
 
