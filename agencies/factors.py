@@ -146,7 +146,7 @@ def try_code(request, device, code):
     """One try of ``code`` against ``device``, with the sign-in lockout's rules: a
     username locked out (by wrong passwords or wrong codes) is signed out and shown the
     lockout page; a try too soon after a wrong one is refused unread; a wrong code counts
-    as a failed sign-in."""
+    as a failed sign-in, and a right one clears the count."""
     credentials = {"username": request.user.get_username()}
     if AxesProxyHandler.is_locked(request, credentials):
         return Attempt(locked_out=_sign_out_locked(request, credentials))
@@ -155,6 +155,8 @@ def try_code(request, device, code):
         return Attempt(error=_wait(why_not.get("locked_until")))
     if device.verify_token(code):
         otp_login(request, device)
+        # As a right password does (AXES_RESET_ON_SUCCESS): the count starts again.
+        AxesProxyHandler.reset_attempts(username=credentials["username"])
         return Attempt(accepted=True)
     AuditEvent.objects.record(AuditEvent.Event.FACTOR_FAILED, request, detail=device.name)
     AxesProxyHandler.user_login_failed(sender=try_code, credentials=credentials, request=request)

@@ -12,6 +12,7 @@ import zoneinfo
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -147,6 +148,7 @@ def test_the_set_up_page_shows_the_qr_code_as_inline_svg_and_the_key_as_text(cli
     assert "<img" not in html.split("<main", 1)[1]
     assert factors.key_text(device) in html
     assert "Set up your authenticator app</h1>" in html
+    assert "govuk-service-navigation" not in html  # nothing else opens until a code is given
     assert "unsafe-inline" not in response["Content-Security-Policy"]
     # The same key each time the page is shown, until a code confirms it.
     assert factors.key_text(device) in client.get(reverse("factor_set_up")).content.decode()
@@ -346,6 +348,18 @@ def test_ten_wrong_codes_lock_the_username_and_sign_the_person_out(client, mfa, 
     assert password_again.status_code == 429  # even the right password, for 15 minutes
     assert len(events(AuditEvent.Event.FACTOR_FAILED)) == 10
     assert ("chair", "") in events(AuditEvent.Event.LOCKOUT)
+
+
+def test_a_right_code_clears_the_count_of_wrong_ones(client, mfa, chair):
+    mfa.OTP_TOTP_THROTTLE_FACTOR = 0
+    device, _ = with_app(chair)
+    sign_in(client, chair)
+    for _ in range(9):
+        client.post(reverse("factor_verify"), {"code": wrong(code_for(device))})
+
+    client.post(reverse("factor_verify"), {"code": code_for(device)})
+
+    assert not AccessAttempt.objects.filter(username="chair").exists()
 
 
 # -- reset by the business manager ----------------------------------------------------
