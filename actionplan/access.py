@@ -198,7 +198,7 @@ RULES = {
     },
     "person": {
         "edit": _manages,
-        "invite": _manages,
+        "invite": lambda viewer, person: person.is_active and _manages(viewer, person),
         "deactivate": lambda viewer, person: person.is_active and _someone_else(viewer, person),
         "reactivate": lambda viewer, person: not person.is_active and _manages(viewer, person),
         "change_roles": _someone_else,

@@ -256,3 +256,12 @@ def test_a_persons_history_is_in_the_admin_and_a_change_there_is_audited(
     assert history.status_code == 200
     assert "Bobbie" in history.content.decode()
     assert events(AuditEvent.Event.PERSON_CHANGED)[0][1] == "board.member: first name"
+
+
+def test_a_deactivated_person_is_not_sent_an_invitation(client, manager, board_member):
+    board_member.email = "board.member@example.org"
+    board_member.is_active = False
+    board_member.save()
+    client.force_login(manager)
+
+    assert client.get(reverse("person_invite", args=[board_member.pk])).status_code == 403
