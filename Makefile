@@ -113,6 +113,7 @@ serve-prod: install
 	echo && \
 	echo "  Open https://127.0.0.1:8000 (self-signed certificate: accept the warning) and sign" && \
 	echo "  in as chair, awaken.lead, police.lead, manager or board.member: $(DEMO_PASSWORD)" && \
+	echo "  (chair and manager then set up an authenticator app: MFA_REQUIRED_ROLES, README)" && \
 	echo && \
 	trap 'kill %1 %2 2>/dev/null' EXIT && \
 	{ $(PY) manage.py db_worker & } && \

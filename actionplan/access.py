@@ -8,7 +8,8 @@ Roles come from memberships (agencies.Membership):
   withdraws the entries they recorded themselves;
 - chair (of the group that owns the plan): rates any action, with a reason;
 - business manager: edits the plan's structure, agencies, people and memberships,
-  and generates and issues board packs;
+  and generates and issues board packs -- but never changes a superuser, nor their own
+  roles (the "person" rules);
 - superuser: everything, and the Django admin.
 
 One rule everywhere: an object that does not exist (or that the person may not see)
@@ -22,6 +23,7 @@ is the table ``RULES`` (an unknown name raises, it never allows). Templates ask 
 
 from functools import cached_property
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -172,6 +174,17 @@ def _structure(viewer, obj):
     return viewer.may_edit_structure
 
 
+def _manages(viewer, person):
+    """The business manager manages people, except superusers (only a superuser may)."""
+    return viewer.may_manage_people and (viewer.is_superuser or not person.is_superuser)
+
+
+def _someone_else(viewer, person):
+    """Nobody changes their own roles, active flag or second factor: another business
+    manager (or a superuser) has to."""
+    return _manages(viewer, person) and person.pk != viewer.user.pk
+
+
 RULES = {
     "plan": {
         "view": _anyone,
@@ -199,6 +212,14 @@ RULES = {
         "withdraw": lambda viewer, entry: viewer.may_edit_evidence(entry),
         "attach": lambda viewer, entry: viewer.may_edit_evidence(entry),
     },
+    "person": {
+        "edit": _manages,
+        "invite": lambda viewer, person: person.is_active and _manages(viewer, person),
+        "deactivate": lambda viewer, person: person.is_active and _someone_else(viewer, person),
+        "reactivate": lambda viewer, person: not person.is_active and _manages(viewer, person),
+        "change_roles": _someone_else,
+        "reset_factor": _someone_else,
+    },
     "attachment": {
         # A withdrawn attachment stays retrievable, for the business manager only.
         "download": lambda viewer, attachment: (
@@ -215,18 +236,27 @@ RULES = {
 ON_A_CLOSED_PLAN = {"view", "download", "download_document", "copy"}
 
 
+# The kinds of object that belong to a plan, and the way from each to it.
+PLAN_KINDS = {
+    "plan": "",
+    "section": "plan",
+    "action": "section.plan",
+    "evidence": "action.section.plan",
+    "attachment": "entry.action.section.plan",
+}
+
+
 def plan_of(kind, obj):
     """The plan an object belongs to."""
-    path = {
-        "plan": "",
-        "section": "plan",
-        "action": "section.plan",
-        "evidence": "action.section.plan",
-        "attachment": "entry.action.section.plan",
-    }[kind]
+    path = PLAN_KINDS[kind]
     for step in filter(None, path.split(".")):
         obj = getattr(obj, step)
     return obj
+
+
+def allowed(viewer, kind, obj):
+    """The names of what ``viewer`` may do to ``obj``, for pages that list controls."""
+    return {to for to, rule in RULES[kind].items() if rule(viewer, obj)}
 
 
 def check(viewer, kind, obj, to):
@@ -239,7 +269,7 @@ def check(viewer, kind, obj, to):
         raise ValueError(f"No access rule for {to!r} on a {kind}") from None
     if not rule(viewer, obj):
         raise PermissionDenied
-    if to not in ON_A_CLOSED_PLAN and plan_of(kind, obj).is_closed:
+    if kind in PLAN_KINDS and to not in ON_A_CLOSED_PLAN and plan_of(kind, obj).is_closed:
         raise PermissionDenied("This plan is closed: it can be read but not changed")
 
 
@@ -294,6 +324,15 @@ def get_section_for(request, pk, to="view"):
     section = Section.objects.select_related("plan").filter(pk=pk, removed_at=None).first()
     check(viewer, "section", _found(section, "section"), to)
     return section
+
+
+def get_person_for(request, pk, to):
+    """The person (user) ``pk`` if the viewer may ``to`` them ("edit", "deactivate",
+    "reactivate", "change_roles", "reset_factor", "invite")."""
+    viewer = require_member(request)
+    person = get_user_model().objects.filter(pk=pk).first()
+    check(viewer, "person", _found(person, "person"), to)
+    return person
 
 
 def get_attachment_for(request, pk, to):

@@ -11,6 +11,7 @@
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.dispatch import receiver
+from simple_history import register
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
@@ -32,14 +33,24 @@ def _set_user(historical_instance, user):
     historical_instance.history_user_id = user.pk if user else None
 
 
-def tracked(**kwargs):
-    return HistoricalRecords(
-        bases=[PersonNamedHistory],
-        history_user_id_field=models.IntegerField(null=True, blank=True, db_index=True),
-        history_user_getter=_get_user,
-        history_user_setter=_set_user,
+def _options(**kwargs):
+    return {
+        "bases": [PersonNamedHistory],
+        "history_user_id_field": models.IntegerField(null=True, blank=True, db_index=True),
+        "history_user_getter": _get_user,
+        "history_user_setter": _set_user,
         **kwargs,
-    )
+    }
+
+
+def tracked(**kwargs):
+    return HistoricalRecords(**_options(**kwargs))
+
+
+def track(model, app, **kwargs):
+    """Keep the history of a model this project does not define (the User), the same way
+    as ``tracked()``; its history model belongs to ``app``."""
+    register(model, app=app, **_options(**kwargs))
 
 
 NAME_LIMIT = 150  # the history_user_name column; the person form keeps names within it

@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    # The second factor: an authenticator app (TOTP) and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "agencies",
@@ -95,12 +99,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the second factor?
+    "django_otp.middleware.OTPMiddleware",
     # After authentication, so that every history row knows who made the change.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Signs a person out 12 hours after they signed in, however active they are (after
     # the messages, so that the sign-in page can say why).
     "actionplan.security.SessionLifetimeMiddleware",
+    # People whose roles need a second factor see only its pages (and sign-out) until
+    # they have set it up and used it (agencies/factors.py, MFA_REQUIRED_ROLES).
+    "agencies.factors.SecondFactorMiddleware",
     # A form that cannot be decoded (a charset other than UTF-8) gets the 400 page
     # before any view or error page reads it.
     "actionplan.security.UnreadableRequestMiddleware",
@@ -245,6 +254,24 @@ AXES_NEVER_LOCKOUT_GET = False
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
+# -- The second factor (README, "Security") ------------------------------------------
+# People holding any of these roles (a membership as chair or business manager, or a
+# superuser) must set up an authenticator app and enter a code from it after their
+# password. Production asks it of all three unless MFA_REQUIRED_ROLES says otherwise;
+# development (`make run`, the tests) of nobody unless it is set.
+MFA_ROLES = ("chair", "business_manager", "superuser")
+MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", "" if DEBUG else ",".join(MFA_ROLES))
+if set(MFA_REQUIRED_ROLES) - set(MFA_ROLES):
+    raise ImproperlyConfigured(
+        f"MFA_REQUIRED_ROLES may only name {', '.join(MFA_ROLES)}; "
+        f"it says {', '.join(MFA_REQUIRED_ROLES)}."
+    )
+# Wrong codes: each one doubles the wait before the next try (1, 2, 4 ... seconds), and
+# each one also counts towards the sign-in lockout above (agencies/factors.py).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_TOTP_ISSUER = "Action plan tracker"
+
 # How many reverse proxies in front append to X-Forwarded-For (nginx alone: 1). 0, the
 # default, trusts none and takes the address of whoever connects.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from agencies import factor_views
 from notifications import account_views
 
 from . import history_views, plan_views, structure_views, views
@@ -43,6 +44,10 @@ urlpatterns = [
     path("packs/", include("reporting.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The second factor, after the password, for the roles in MFA_REQUIRED_ROLES.
+    path("accounts/second-factor/", factor_views.verify, name="factor_verify"),
+    path("accounts/second-factor/set-up/", factor_views.set_up, name="factor_set_up"),
+    path("accounts/second-factor/recovery/", factor_views.recovery, name="factor_recovery"),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(),

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Agency, Membership, Post
@@ -31,3 +33,14 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_filter = ["role", "agency"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "agency__name"]
     autocomplete_fields = ["agency"]
+
+
+# People keep their history (agencies.models): who changed a name, an email address, the
+# active flag or superuser status, when and why. The admin shows it, read-only.
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PersonAdmin(SimpleHistoryAdmin, UserAdmin):
+    history_list_display = ["first_name", "last_name", "email", "is_active", "is_superuser"]

@@ -1,7 +1,10 @@
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 
+from actionplan.access import allowed
 from actionplan.fields import PlainTextField
 
 from .models import Agency, AuditEvent, Membership, Post
@@ -129,9 +132,19 @@ class MembershipForm(forms.ModelForm):
             "role": {"required": "Select the role"},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, viewer=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = get_user_model().objects.filter(is_active=True)
+        people = get_user_model().objects.filter(is_active=True)
+        if viewer is not None:
+            # Only people whose roles the viewer may change (never their own, never a
+            # superuser's unless they are one): actionplan.access, the "person" rules.
+            people = people.filter(
+                pk__in=[p.pk for p in people if "change_roles" in allowed(viewer, "person", p)]
+            )
+        self.fields["user"].queryset = people
+        self.fields["user"].error_messages["invalid_choice"] = (
+            "Select a person from the list: you cannot change your own roles or a superuser's"
+        )
         self.fields["agency"].queryset = Agency.objects.filter(is_active=True)
 
     def clean(self):
@@ -155,3 +168,41 @@ class AuditFilterForm(forms.Form):
     event = forms.ChoiceField(
         label="Event", choices=[("", "Every event"), *AuditEvent.Event.choices], required=False
     )
+
+
+class CodeForm(forms.Form):
+    """A 6-digit code from the authenticator app."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="The 6-digit code the app shows now for the Action plan tracker.",
+        max_length=40,
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+    # Where the person was going when they were asked for the code.
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    shape, shape_error = r"[0-9]{6}", "The code must be 6 digits"
+
+    def clean_code(self):
+        # Spaces and hyphens are how apps and paper group the characters.
+        code = re.sub(r"[\s-]", "", self.cleaned_data["code"]).lower()
+        if not re.fullmatch(self.shape, code):
+            raise forms.ValidationError(self.shape_error)
+        return code
+
+
+class RecoveryCodeForm(CodeForm):
+    """One of the ten codes shown when the app was set up (8 letters and digits)."""
+
+    code = forms.CharField(
+        label="Recovery code",
+        help_text="One of the codes you were given when you set up your authenticator app.",
+        max_length=40,
+        error_messages={"required": "Enter one of your recovery codes"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    shape, shape_error = r"[a-z2-7]{8}", "The recovery code must be 8 letters and numbers"

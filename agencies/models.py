@@ -1,9 +1,16 @@
 """Agencies, multi-agency groups, the posts within them, and who belongs to which."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 
-from actionplan.historical import tracked
+from actionplan.historical import track, tracked
+
+# Who changed a person's name, email address, active flag or superuser status, when and
+# why. (Their roles are memberships, tracked below.) Neither the password hash nor the
+# time of the last sign-in is kept: saves of those alone make no history row
+# (agencies/signals.py).
+track(get_user_model(), app="agencies", excluded_fields=["password", "last_login"])
 
 
 class AgencyQuerySet(models.QuerySet):
@@ -149,21 +156,38 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR") or None
 
 
+class AuditEventKind(models.TextChoices):
+    """What an AuditEvent records (AuditEvent.Event)."""
+
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    LOCKOUT = "lockout", "Locked out"
+    SIGN_OUT = "sign_out", "Signed out"
+    REFUSED = "refused", "Permission refused"
+    PACK_DOWNLOAD = "pack_download", "Board pack downloaded"
+    EXPORT = "export", "Plan exported"
+    ATTACHMENT_DOWNLOAD = "attachment_download", "Attachment downloaded"
+    FACTOR_SET_UP = "factor_set_up", "Second factor set up"
+    FACTOR_FAILED = "factor_failed", "Wrong second-factor code"
+    RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
+    FACTOR_RESET = "factor_reset", "Second factor reset"
+    PERSON_ADDED = "person_added", "Person added"
+    PERSON_CHANGED = "person_changed", "Person changed"
+    PERSON_DEACTIVATED = "person_deactivated", "Person deactivated"
+    PERSON_REACTIVATED = "person_reactivated", "Person reactivated"
+    ROLE_GIVEN = "role_given", "Role given"
+    ROLE_CHANGED = "role_changed", "Role changed"
+    ROLE_REMOVED = "role_removed", "Role removed"
+
+
 class AuditEvent(models.Model):
-    """A security event: sign-ins, refusals, downloads and exports. Append-only.
+    """A security event: sign-ins, second factors, refusals, downloads and exports, and
+    every change to people and their roles. Append-only.
 
     Not a second audit trail of the plan (that is the history tables): this records
     who looked at or took data out, and who tried to get in."""
 
-    class Event(models.TextChoices):
-        SIGN_IN = "sign_in", "Signed in"
-        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
-        LOCKOUT = "lockout", "Locked out"
-        SIGN_OUT = "sign_out", "Signed out"
-        REFUSED = "refused", "Permission refused"
-        PACK_DOWNLOAD = "pack_download", "Board pack downloaded"
-        EXPORT = "export", "Plan exported"
-        ATTACHMENT_DOWNLOAD = "attachment_download", "Attachment downloaded"
+    Event = AuditEventKind
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     event = models.CharField(max_length=20, choices=Event.choices)
@@ -179,18 +203,7 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(
-                    event__in=[
-                        "sign_in",
-                        "sign_in_failed",
-                        "lockout",
-                        "sign_out",
-                        "refused",
-                        "pack_download",
-                        "export",
-                        "attachment_download",
-                    ]
-                ),
+                condition=models.Q(event__in=AuditEventKind.values),
                 name="audit_event_valid",
             ),
         ]

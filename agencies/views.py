@@ -10,18 +10,21 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import Context, Template
 from django.urls import reverse
 from django.views.decorators.http import require_safe
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from actionplan.access import require
+from actionplan.access import check, get_person_for, require, viewer_for
 from actionplan.http import GET_AND_POST, posted
 from actionplan.models import Plan
 from notifications.accounts import queue_invitation
 from notifications.models import OutboxMessage
 from notifications.tasks import send_soon
 
+from . import factors
 from .forms import (
     AgencyForm,
     AuditFilterForm,
@@ -43,6 +46,7 @@ def manage(request):
         get_user_model()
         .objects.order_by("-is_active", "last_name", "first_name")
         .prefetch_related("memberships__agency")
+        .annotate(has_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"))))
     )
     return render(
         request,
@@ -99,6 +103,7 @@ class FormPage:
         return view
 
     def respond(self, request, pk):
+        self.request = request
         self.object = self.access(request, pk)
         refusal = self.refusal()
         if refusal:
@@ -187,27 +192,36 @@ class AddPerson(FormPage):
         "7 days; you can send another from Manage."
     )
     submit = "Add and send invitation"
+    change_reason = "Person added"
     success_message = (
         "{{ object.get_full_name }} has been added. An invitation has been sent to "
         "{{ object.email }}."
     )
 
     def save(self, form):
-        person = form.save()
+        person = super().save(form)
         invite(person)
         return person
 
 
-class EditPerson(AddPerson):
-    queryset = get_user_model().objects.all()
+class PersonPage(FormPage):
+    """A page about one person, allowed by the "person" rules of actionplan/access.py:
+    never a superuser unless you are one, never your own roles or active flag."""
+
+    to = ""  # what the page does to the person: "edit", "deactivate" ...
+
+    def access(self, request, pk):
+        self.viewer = viewer_for(request)
+        return get_person_for(request, pk, to=self.to)
+
+
+class EditPerson(PersonPage):
+    to = "edit"
+    form_class = PersonForm
     title = "Edit person"
     page_title = "Edit {{ object.username }}"
-    intro = ""
-    submit = "Save"
+    change_reason = "Person's details edited"
     success_message = "{{ object.get_full_name }} has been saved."
-
-    def save(self, form):
-        return form.save()
 
 
 def invite(person):
@@ -216,11 +230,11 @@ def invite(person):
     send_soon()
 
 
-class InvitePerson(FormPage):
+class InvitePerson(PersonPage):
     """Another invitation, for someone whose link ran out or went astray. Earlier links
     stop working."""
 
-    queryset = get_user_model().objects.filter(is_active=True)
+    to = "invite"
     title = "Send {{ object.get_full_name|default:object.username }} a new invitation?"
     page_title = "Invite {{ object.username }}"
     intro = (
@@ -250,25 +264,79 @@ class InvitePerson(FormPage):
         return person
 
 
-class DeactivatePerson(FormPage):
+class DeactivatePerson(PersonPage):
     """People who leave are deactivated, never deleted: their name stays on the history."""
 
-    queryset = get_user_model().objects.filter(is_active=True)
+    to = "deactivate"
     title = "Deactivate {{ object.get_full_name|default:object.username }}?"
     page_title = "Deactivate {{ object.username }}"
     intro = "They will no longer be able to sign in. Their name stays on everything they changed."
     submit, submit_class = "Deactivate", "govuk-button--warning"
     success_message = "{{ object.get_full_name }} can no longer sign in."
 
+    def save(self, form):
+        person = self.object
+        person.is_active = False
+        person._change_reason = "Deactivated"
+        person.save(update_fields=["is_active"])
+        return person
+
+
+class ReactivatePerson(PersonPage):
+    """Someone who comes back: they sign in again with the password they had."""
+
+    to = "reactivate"
+    form_class = ReasonForm
+    title = "Reactivate {{ object.get_full_name|default:object.username }}?"
+    page_title = "Reactivate {{ object.username }}"
+    intro = (
+        "They will be able to sign in again, with the roles they still hold. The reason is "
+        "kept in their history and the audit log."
+    )
+    submit = "Reactivate"
+    success_message = "{{ object.get_full_name|default:object.username }} can sign in again."
+
+    def save(self, form):
+        person = self.object
+        person.is_active = True
+        person._change_reason = form.cleaned_data["reason"]
+        person.save(update_fields=["is_active"])
+        return person
+
+
+class ResetFactor(PersonPage):
+    """For someone who has lost their authenticator app and recovery codes: they set up
+    a new app the next time they sign in."""
+
+    to = "reset_factor"
+    form_class = ReasonForm
+    title = "Reset the second factor of {{ object.get_full_name|default:object.username }}?"
+    page_title = "Reset the second factor of {{ object.username }}"
+    intro = (
+        "Their authenticator app and recovery codes will stop working. The next time they "
+        "sign in they will set up an authenticator app again. Make sure it is really them "
+        "asking: anyone who knows their password could then set one up."
+    )
+    submit, submit_class = "Reset second factor", "govuk-button--warning"
+    success_message = (
+        "The second factor of {{ object.get_full_name|default:object.username }} has been "
+        "reset. They will set up an authenticator app the next time they sign in."
+    )
+
     def refusal(self):
-        if self.object == self.viewer.user:
-            return "You cannot deactivate yourself."
+        if not factors.has_factor(self.object):
+            name = self.object.get_full_name() or self.object.username
+            return f"{name} has not set up a second factor."
         return ""
 
     def save(self, form):
         person = self.object
-        person.is_active = False
-        person.save(update_fields=["is_active"])
+        factors.reset(person)
+        AuditEvent.objects.record(
+            AuditEvent.Event.FACTOR_RESET,
+            self.request,
+            detail=f"{person.username}: {form.cleaned_data['reason']}",
+        )
         return person
 
 
@@ -276,14 +344,30 @@ class DeactivatePerson(FormPage):
 
 
 class AddMembership(FormPage):
+    """A role for a person in an agency or group: only for people whose roles the viewer
+    may change (not their own, not a superuser's)."""
+
     form_class = MembershipForm
     title = "Add a membership"
     change_reason = "Membership added"
     success_message = "{{ object }} has been added."
 
+    def get_form(self, data):
+        return self.form_class(data, viewer=self.viewer)
+
+    def save(self, form):
+        check(self.viewer, "person", form.cleaned_data["user"], "change_roles")
+        return super().save(form)
+
 
 class RemoveMembership(FormPage):
     queryset = Membership.objects.select_related("user", "agency")
+
+    def access(self, request, pk):
+        membership = super().access(request, pk)
+        check(self.viewer, "person", membership.user, "change_roles")
+        return membership
+
     form_class = ReasonForm
     title = "Remove a membership"
     intro = (

@@ -53,6 +53,8 @@ def production_env():
         "DATABASE_URL": DATABASE_URL,
         "CONN_MAX_AGE": "60",
         "LOG_LEVEL": "WARNING",
+        # Simulated people have no phone: nobody is asked for a second factor here.
+        "MFA_REQUIRED_ROLES": "",
     }
 
 

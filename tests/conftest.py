@@ -45,6 +45,9 @@ def _fast_test_settings(settings, tmp_path):
     # collectstatic, which the manifest storage of production needs. Attached files go
     # to the test's own temporary folder, never the developer's var/attachments.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Nobody needs a second factor unless the test says so (tests/agencies/
+    # test_second_factor.py), whatever MFA_REQUIRED_ROLES the environment has.
+    settings.MFA_REQUIRED_ROLES = []
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

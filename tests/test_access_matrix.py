@@ -109,6 +109,8 @@ def post_data(name, world):
         },
         "person_edit": {"username": "board.member", "first_name": "Bo", "last_name": "Member"},
         "person_deactivate": {},
+        "person_reactivate": {"reason": "Back from secondment"},
+        "person_reset_factor": {"reason": "New phone; identity checked by telephone"},
         "membership_new": {
             "user": world["users"]["police_lead"].pk,
             "agency": awaken.pk,
@@ -154,6 +156,25 @@ def invitable(world):
     person = world["person"]
     person.email = "board.member@example.org"
     person.save()
+    return person
+
+
+def deactivated(world):
+    """Someone who left: deactivated, and so could be reactivated."""
+    from django.contrib.auth import get_user_model
+
+    person, _ = get_user_model().objects.get_or_create(
+        username="left.person", defaults={"is_active": False}
+    )
+    return person
+
+
+def with_a_factor(world):
+    """The board member, with an authenticator app set up."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    person = world["person"]
+    TOTPDevice.objects.get_or_create(user=person, defaults={"name": "Authenticator app"})
     return person
 
 
@@ -417,6 +438,16 @@ MATRIX = {
         only({"manager"}),
         only({"manager"}, granted="done"),
     ),
+    "person_reactivate": (
+        {"pk": lambda w: deactivated(w).pk},
+        only({"manager"}),
+        only({"manager"}, granted="done"),
+    ),
+    "person_reset_factor": (
+        {"pk": lambda w: with_a_factor(w).pk},
+        only({"manager"}),
+        only({"manager"}, granted="done"),
+    ),
     "person_invite": (
         {"pk": lambda w: invitable(w).pk},
         only({"manager"}),
@@ -488,6 +519,11 @@ MATRIX = {
     "login": ({}, "anyone", "anyone-post"),
     "logout": ({}, "logout-get", "logout-post"),
     "password_change": ({}, EVERY_MEMBER, EVERY_MEMBER),
+    # The second factor: with MFA_REQUIRED_ROLES empty (as here) nobody owes a code, so
+    # each page sends everyone on; tests/agencies/test_second_factor.py tests them in use.
+    "factor_set_up": ({}, {r: "done" for r in ROLES[1:]}, {r: "done" for r in ROLES[1:]}),
+    "factor_verify": ({}, {r: "done" for r in ROLES[1:]}, {r: "done" for r in ROLES[1:]}),
+    "factor_recovery": ({}, {r: "done" for r in ROLES[1:]}, {r: "done" for r in ROLES[1:]}),
     "password_change_done": ({}, EVERY_MEMBER, {r: 405 for r in ROLES[1:]}),
 }
 

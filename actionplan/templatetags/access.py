@@ -2,6 +2,8 @@
 
 from django import template
 
+from actionplan.access import allowed
+
 register = template.Library()
 
 
@@ -23,3 +25,9 @@ def may_rate(viewer, action):
 @register.filter
 def may_withdraw_attachment(viewer, attachment):
     return not attachment.is_withdrawn and viewer.may_edit_evidence(attachment.entry)
+
+
+@register.filter
+def person_controls(viewer, person):
+    """What the viewer may do to ``person``: {% with may=viewer|person_controls:person %}."""
+    return allowed(viewer, "person", person)

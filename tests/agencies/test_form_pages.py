@@ -4,6 +4,7 @@ import pytest
 from django import forms
 from django.template import Context, Template
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.models import Agency, Membership, Post
 
@@ -12,6 +13,17 @@ def invitable(person):
     """Someone who has not set a password yet, with an address to invite."""
     person.email = f"{person.username}@example.org"
     person.save()
+    return person
+
+
+def deactivated(person):
+    person.is_active = False
+    person.save()
+    return person
+
+
+def with_a_factor(person):
+    TOTPDevice.objects.create(user=person, name="Authenticator app")
     return person
 
 
@@ -53,6 +65,18 @@ PAGES = {
         "Send Board Tester a new invitation?",
         "Send invitation",
     ),
+    "person_reactivate": (
+        lambda people: [deactivated(people["board_member"]).pk],
+        "Reactivate board.member",
+        "Reactivate Board Tester?",
+        "Reactivate",
+    ),
+    "person_reset_factor": (
+        lambda people: [with_a_factor(people["board_member"]).pk],
+        "Reset the second factor of board.member",
+        "Reset the second factor of Board Tester?",
+        "Reset second factor",
+    ),
     "membership_new": (lambda people: [], "Add a membership", "Add a membership", "Save"),
     "membership_remove": (
         lambda people: [Membership.objects.get(user=people["board_member"]).pk],
@@ -84,7 +108,7 @@ def test_every_form_page_has_its_title_heading_back_link_and_button(client, peop
     assert "govuk-error-summary" not in html
 
 
-@pytest.mark.parametrize("name", ["person_deactivate", "membership_remove"])
+@pytest.mark.parametrize("name", ["person_deactivate", "person_reset_factor", "membership_remove"])
 def test_pages_that_take_something_away_have_a_warning_button(client, people, name):
     args = PAGES[name][0]
     client.force_login(people["manager"])
@@ -207,21 +231,22 @@ def test_deactivating_says_who_can_no_longer_sign_in(client, manager, board_memb
     assert "Board Tester can no longer sign in." in response.content.decode()
 
 
-def test_a_deactivated_person_has_no_deactivate_page(client, manager, board_member):
+def test_a_deactivated_person_cannot_be_deactivated_again(client, manager, board_member):
     board_member.is_active = False
     board_member.save()
     client.force_login(manager)
 
-    assert client.get(reverse("person_deactivate", args=[board_member.pk])).status_code == 404
+    assert client.get(reverse("person_deactivate", args=[board_member.pk])).status_code == 403
 
 
-def test_the_manager_is_told_they_cannot_deactivate_themselves_before_they_try(client, manager):
+def test_the_manager_is_not_offered_to_deactivate_themselves_and_may_not(client, manager):
     client.force_login(manager)
 
-    response = client.get(reverse("person_deactivate", args=[manager.pk]), follow=True)
+    manage = client.get(reverse("manage")).content.decode()
+    response = client.get(reverse("person_deactivate", args=[manager.pk]))
 
-    assert response.redirect_chain == [(reverse("manage"), 302)]
-    assert "You cannot deactivate yourself." in response.content.decode()
+    assert reverse("person_deactivate", args=[manager.pk]) not in manage
+    assert response.status_code == 403
 
 
 @pytest.mark.parametrize("name", ["agency_new", "person_new", "membership_new"])

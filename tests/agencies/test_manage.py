@@ -106,8 +106,8 @@ def test_a_deactivated_person_keeps_their_name_but_cannot_sign_in(client, manage
 
 def test_the_manager_cannot_deactivate_themselves(client, manager):
     client.force_login(manager)
-    response = client.post(reverse("person_deactivate", args=[manager.pk]), follow=True)
-    assert "You cannot deactivate yourself." in response.text
+    response = client.post(reverse("person_deactivate", args=[manager.pk]))
+    assert response.status_code == 403
     manager.refresh_from_db()
     assert manager.is_active
 
