@@ -168,7 +168,15 @@ def _structure(viewer, obj):
 
 
 RULES = {
-    "plan": {"view": _anyone},
+    "plan": {
+        "view": _anyone,
+        # The chair's review meeting (and their landing page).
+        "review": lambda viewer, plan: viewer.is_chair_of(plan),
+        # What each rating means in the plan: its owner's chair, or the business manager.
+        "define_ratings": lambda viewer, plan: (
+            viewer.is_chair_of(plan) or viewer.is_business_manager
+        ),
+    },
     "section": {"view": _anyone, "edit": _structure},
     "action": {
         "view": _anyone,

@@ -6,6 +6,7 @@ from django.db.models import Max, Q
 
 from ..historical import tracked
 from .base import Removable, Versioned, save_with_reason
+from .rag import Rag
 
 
 class Plan(models.Model):
@@ -31,6 +32,14 @@ class Plan(models.Model):
         max_length=50, default="OFFICIAL-SENSITIVE", help_text="Printed on every page of a pack."
     )
     notes = models.TextField(blank=True)
+    # What each rating means in this plan: set by the plan's owner, shown on the rating
+    # form and as a key on the plan, the dashboard and the board pack.
+    red_means = models.CharField(
+        "Red means", max_length=200, default="Off track: needs the board's help"
+    )
+    amber_means = models.CharField("Amber means", max_length=200, default="At risk")
+    green_means = models.CharField("Green means", max_length=200, default="On track")
+    blue_means = models.CharField("Blue means", max_length=200, default="Complete")
 
     history = tracked()
 
@@ -39,6 +48,18 @@ class Plan(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def rag_definitions(self):
+        """[(key, word, meaning)] for Red, Amber, Green and Blue, in that order."""
+        return [
+            (rag.value, rag.label, getattr(self, f"{rag.value}_means"))
+            for rag in (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE)
+        ]
+
+    def rag_meanings(self):
+        """{rating value: what it means in this plan}, for the rating form's hints."""
+        return {key: meaning for key, _, meaning in self.rag_definitions}
 
 
 class SectionQuerySet(models.QuerySet):

@@ -2,6 +2,8 @@
 
 from django import template
 
+from ..access import RULES
+
 register = template.Library()
 
 
@@ -23,3 +25,13 @@ def may_rate(viewer, action):
 @register.filter
 def may_withdraw_attachment(viewer, attachment):
     return not attachment.is_withdrawn and viewer.may_edit_evidence(attachment.entry)
+
+
+@register.filter
+def may_define_ratings(viewer, plan):
+    return RULES["plan"]["define_ratings"](viewer, plan)
+
+
+@register.filter
+def may_review(viewer, plan):
+    return RULES["plan"]["review"](viewer, plan)
