@@ -197,6 +197,12 @@ RULES = {
         "import_updates": _anyone,
         # The Word document an imported plan came from.
         "download_document": lambda viewer, plan: viewer.is_business_manager,
+        # The chair's review meeting (and their landing page).
+        "review": lambda viewer, plan: viewer.is_chair_of(plan),
+        # What each rating means in the plan: its owner's chair, or the business manager.
+        "define_ratings": lambda viewer, plan: (
+            viewer.is_chair_of(plan) or viewer.is_business_manager
+        ),
     },
     "section": {"view": _anyone, "edit": _structure},
     "action": {

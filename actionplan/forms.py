@@ -7,7 +7,7 @@ from django.utils import timezone
 from agencies.models import Agency, Post
 
 from .fields import TODAY, BoundedDateField, PlainTextField
-from .models import Rag, Section
+from .models import Plan, Rag, Section, save_with_reason
 from .timescales import TimescaleError, parse_timescale
 
 TEXT_LIMIT = 5000
@@ -56,12 +56,45 @@ class RateForm(VersionedForm, forms.Form):
         ),
     )
 
-    def __init__(self, *args, instance, **kwargs):
+    def __init__(self, *args, instance, meanings=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.track_version(instance)
+        # What each rating means in this plan, under its radio (Plan.rag_meanings).
+        meanings = meanings if meanings is not None else instance.section.plan.rag_meanings()
+        self.fields["rag"].choice_hints = meanings
 
     def clean_rag(self):
         return Rag.from_form(self.cleaned_data["rag"])
+
+
+class RagDefinitionsForm(forms.ModelForm):
+    """What Red, Amber, Green and Blue mean in a plan, changed with a reason."""
+
+    reason = PlainTextField(
+        label="Why are the meanings changing?",
+        help_text="For example, agreed at the Priority Group meeting on 3 December 2026.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_LIMIT,
+        error_messages=_required(
+            "Enter why the meanings are changing",
+            max_length=f"Reason must be {REASON_LIMIT} characters or fewer",
+        ),
+    )
+
+    class Meta:
+        model = Plan
+        fields = ["red_means", "amber_means", "green_means", "blue_means"]
+        error_messages = {
+            name: {
+                "required": f"Enter what {name.split('_')[0].title()} means",
+                "max_length": f"What {name.split('_')[0].title()} means must be 200 characters "
+                "or fewer",
+            }
+            for name in fields
+        }
+
+    def save(self, reason):
+        return save_with_reason(self.instance, reason)
 
 
 class EvidenceForm(VersionedForm, forms.Form):

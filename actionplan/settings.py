@@ -170,7 +170,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "landing"  # by role: actionplan.views.landing
 LOGOUT_REDIRECT_URL = "login"
 
 # -- Security (README, "Security") ----------------------------------------------------

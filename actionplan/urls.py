@@ -5,7 +5,7 @@ from django.urls import include, path
 from agencies import factor_views
 from notifications import account_views
 
-from . import history_views, plan_views, structure_views, views
+from . import history_views, plan_views, review_views, structure_views, views
 
 handler403 = "actionplan.history_views.permission_denied"
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("plans/<slug:slug>/dashboard/", views.dashboard, name="dashboard_for"),
     path("my-actions/", views.my_actions, name="my_actions"),
+    path("welcome/", views.landing, name="landing"),
+    path("review/", review_views.review_home, name="review"),
+    path("plans/<slug:slug>/review/", review_views.review_start, name="review_start"),
+    path("plans/<slug:slug>/review/<int:pk>/", review_views.review_action, name="review_action"),
+    path("plans/<slug:slug>/ratings/", review_views.rag_definitions, name="rag_definitions"),
     path("activity/", history_views.activity, name="activity"),
     path("plans/<slug:slug>/activity/", history_views.activity, name="activity_for"),
     path("", include("reporting.export_urls")),

@@ -14,13 +14,14 @@ from .access import (
     get_plan_for,
     require,
     require_member,
+    viewer_for,
 )
 from .filters import ActionFilter, AsAtForm
 from .forms import EvidenceForm, RateForm, WithdrawForm
 from .history import end_of_day, latest_changes
 from .history.latest import latest_ratings, latest_timescale_revisions
 from .http import GET_AND_POST, posted
-from .models import Action, EditConflict, EvidenceEntry, Rag, Section
+from .models import Action, EditConflict, EvidenceEntry, Plan, Rag, Section
 from .quarters import financial_quarter
 from .snapshot import PlanDidNotExist, SectionRow, page_number, page_of_plan, plan_snapshot
 
@@ -64,6 +65,14 @@ def plan_overview(request, slug=None):
             "match_count": sum(len(row.actions) for row in sections),
             "total_count": len(snapshot.actions),
             "page": page,
+            "reconstructed": [
+                row.section for row in snapshot.sections if row.section.title_reconstructed
+            ],
+            "reporting": (
+                reporting_status(plan, timezone.localdate())
+                if viewer_for(request).is_business_manager and as_at is None
+                else None
+            ),
         },
     )
 
@@ -100,6 +109,52 @@ def _cut_long_entries(actions):
                 cut = entry.text.rfind(" ", 0, ENTRY_PREVIEW)
                 cut = cut if cut > 0 else ENTRY_PREVIEW
                 entry.preview, entry.rest = entry.text[:cut], entry.text[cut:].lstrip()
+
+
+@login_required
+@require_safe
+def landing(request):
+    """Where a person lands after signing in: the chair on what needs their attention
+    (the review meeting's first page), an agency lead on their actions, anyone else
+    (the business manager, board members) on the plan."""
+    viewer = require_member(request)
+    chaired = (
+        Plan.objects.open().filter(owner_id__in=viewer.chaired_group_ids).order_by("pk").first()
+    )
+    if chaired is not None:
+        return redirect("review_start", slug=chaired.slug)
+    if viewer.is_agency_lead and not viewer.is_business_manager:
+        return redirect("my_actions")
+    return redirect("plan_overview")
+
+
+def reporting_status(plan, today):
+    """For the business manager, on the plan: the next update deadline and how many
+    actions have evidence dated this quarter (two queries)."""
+    quarter = financial_quarter(today)
+    in_plan = Action.objects.in_plan(plan)
+    numbers = in_plan.aggregate(
+        total=Count("pk"),
+        without=Count("pk", filter=Q(pk__in=_without_evidence_since(in_plan, quarter.start))),
+    )
+    return {
+        "quarter": quarter,
+        "deadline": plan.update_deadlines.filter(date__gte=today).order_by("date").first(),
+        "with_evidence": numbers["total"] - numbers["without"],
+        "total": numbers["total"],
+    }
+
+
+def next_in_plan(action):
+    """The plan's next current action after this one, for "Rate the next action"."""
+    number, position = action.section.number, action.position
+    return (
+        Action.objects.in_plan(action.section.plan)
+        .filter(Q(section__number__gt=number) | Q(section__number=number, position__gt=position))
+        .select_related("section")
+        .order_by("section__number", "position")
+        .first()
+    )
 
 
 @login_required
@@ -206,6 +261,7 @@ def action_detail(request, pk):
     entries, earlier, later = _evidence_page(action, request.GET.get("evidence"))
     ratings, more_ratings = latest_ratings(action)
     revisions, more_revisions = latest_timescale_revisions(action)
+    rates = not action.is_removed and viewer_for(request).may_rate(action)
     return render(
         request,
         "actionplan/action_detail.html",
@@ -219,6 +275,7 @@ def action_detail(request, pk):
             "more_ratings": more_ratings,
             "timescale_revisions": revisions,
             "more_revisions": more_revisions,
+            "next_action": next_in_plan(action) if rates else None,
         },
     )
 

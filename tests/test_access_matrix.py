@@ -69,6 +69,14 @@ def post_data(name, world):
     awaken = Agency.objects.get(slug="awaken")
     return {
         "rate_action": {"rag": "red", "reason": "No progress since the last meeting"},
+        "review_action": {"rag": "amber", "reason": "Reviewed at the meeting"},
+        "rag_definitions": {
+            "red_means": "Off track",
+            "amber_means": "At risk",
+            "green_means": "On track",
+            "blue_means": "Complete",
+            "reason": "Agreed by the group",
+        },
         "add_evidence": {"text": "New", "activity_date": "01/06/2015", "agency": awaken.pk},
         "edit_evidence": {"text": "Edited", "activity_date": "01/06/2015", "agency": awaken.pk},
         "withdraw_evidence": {"reason": "Recorded against the wrong action"},
@@ -310,6 +318,24 @@ MATRIX = {
         {"pk": lambda w: w["empty_section"].pk},
         only({"manager"}),
         only({"manager"}, granted="done"),
+    ),
+    # Where each person lands after signing in: a redirect for everyone.
+    "landing": ({}, only(set(ROLES), granted="done"), {r: 405 for r in ROLES[1:]}),
+    "review": ({}, only({"chair"}, granted="done"), {r: 405 for r in ROLES[1:]}),
+    "review_start": (
+        {"slug": lambda w: w["plan"].slug},
+        only({"chair"}),
+        {r: 405 for r in ROLES[1:]},
+    ),
+    "review_action": (
+        {"slug": lambda w: w["plan"].slug, "pk": lambda w: w["action"].pk},
+        only({"chair"}),
+        only({"chair"}, granted="done"),
+    ),
+    "rag_definitions": (
+        {"slug": lambda w: w["plan"].slug},
+        only({"chair", "manager"}),
+        only({"chair", "manager"}, granted="done"),
     ),
     "rate_action": (
         {"pk": lambda w: w["action"].pk},

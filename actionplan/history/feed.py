@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from agencies.models import Agency, Membership, Post
 
 from ..models import Action, ActionLead, Attachment, EvidenceEntry, Rag, Section
+from ..seed import REASON as SEED_REASON
 from .pages import change_page, previous_value
 
+LOADED = SEED_REASON
 LONG_TEXT = 80  # characters; longer text changes are shown as a word diff
 # ``Model.history`` builds a new manager class on every access (~0.3 ms): read it once.
 HistoricalAction = Action.history.model
@@ -81,6 +83,9 @@ class Change:
     action_id: int | None
     ref: str
     fields: list
+    # Made when the plan was loaded from its Word document (seed.REASON): the page says
+    # so once, not as the reason of every change.
+    loaded: bool = False
 
 
 # -- reading a page of rows: a fixed number of queries -------------------------------
@@ -274,6 +279,10 @@ COLUMNS = {
 }
 
 
+def reason_of(record):
+    return record.history_change_reason or ""
+
+
 def read_changes(plan, rows):
     """Turn a page of rows (pages.change_page) into Change objects, in the same order."""
     wanted = defaultdict(list)
@@ -303,7 +312,8 @@ def read_changes(plan, rows):
                 who_agencies=names.agencies_of(record.history_user_id, record.history_date)
                 if record.history_user_id
                 else [],
-                reason=record.history_change_reason or "",
+                reason="" if record.history_change_reason == LOADED else reason_of(record),
+                loaded=record.history_change_reason == LOADED,
                 action_id=action_id,
                 ref=ref,
                 fields=_field_changes(record, COLUMNS[kind], names),

@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..historical import tracked
@@ -43,6 +44,29 @@ class ActionQuerySet(models.QuerySet):
             ),
             needs_evidence=~Exists(recent),
         )
+
+    def not_rated(self):
+        return self.filter(rag="")
+
+    def red_or_amber(self):
+        return self.filter(rag__in=[Rag.RED, Rag.AMBER])
+
+    def with_new_evidence_since_rating(self):
+        """Rated actions with a current evidence entry recorded after the rating. A rating
+        carried over from the Word plan has no date: entries recorded since the action
+        was loaded count as new."""
+        from .evidence import EvidenceEntry
+
+        loaded = (
+            Action.history.filter(id=OuterRef(OuterRef("pk")))
+            .order_by("history_date")
+            .values("history_date")[:1]
+        )
+        newer = EvidenceEntry.objects.current().filter(
+            action=OuterRef("pk"),
+            recorded_at__gt=Coalesce(OuterRef("rated_at"), Subquery(loaded)),
+        )
+        return self.exclude(rag="").filter(Exists(newer))
 
     def rag_counts_by_section(self):
         """{section id: {rating value: number of actions}}, in one query."""
@@ -153,6 +177,17 @@ class Action(Removable, Versioned):
         self.rated_by = by
         self.rated_at = timezone.now()
         save_with_reason(self, reason)
+
+    def last_rated_at(self):
+        """When the current rating was given: ``rated_at``, or for a rating carried over
+        from the Word plan (no date), when the action was loaded. None if not rated.
+        ``ActionQuerySet.with_new_evidence_since_rating`` asks the same in SQL."""
+        if not self.rag:
+            return None
+        if self.rated_at:
+            return self.rated_at
+        first = self.history.order_by("history_date").values_list("history_date", flat=True)
+        return first.first()
 
     def revise_timescale(self, label, reason):
         """Move the target date, keeping the original and recording why."""

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from ..historical import tracked
 from .base import Removable, Versioned, required_reason, save_with_reason
+from .rag import Rag
 
 
 class PlanQuerySet(models.QuerySet):
@@ -40,6 +41,14 @@ class Plan(models.Model):
     notes = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_reason = models.TextField(blank=True)
+    # What each rating means in this plan: set by the plan's owner, shown on the rating
+    # form and as a key on the plan, the dashboard and the board pack.
+    red_means = models.CharField(
+        "Red means", max_length=200, default="Off track: needs the board's help"
+    )
+    amber_means = models.CharField("Amber means", max_length=200, default="At risk")
+    green_means = models.CharField("Green means", max_length=200, default="On track")
+    blue_means = models.CharField("Blue means", max_length=200, default="Complete")
 
     objects = PlanQuerySet.as_manager()
     history = tracked()
@@ -84,6 +93,7 @@ class Plan(models.Model):
 
         reason = f"Copied from {self.title}"
         fields = ["partnership", "owner_id", "parent_plan", "protective_marking", "notes"]
+        fields += ["red_means", "amber_means", "green_means", "blue_means"]
         copy = Plan(slug=slug, title=title, short_title=short_title)
         for field in fields:
             setattr(copy, field, getattr(self, field))
@@ -124,6 +134,18 @@ class Plan(models.Model):
                         reason,
                     )
         return copy
+
+    @property
+    def rag_definitions(self):
+        """[(key, word, meaning)] for Red, Amber, Green and Blue, in that order."""
+        return [
+            (rag.value, rag.label, getattr(self, f"{rag.value}_means"))
+            for rag in (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE)
+        ]
+
+    def rag_meanings(self):
+        """{rating value: what it means in this plan}, for the rating form's hints."""
+        return {key: meaning for key, _, meaning in self.rag_definitions}
 
 
 class SectionQuerySet(models.QuerySet):

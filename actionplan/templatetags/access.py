@@ -4,6 +4,8 @@ from django import template
 
 from actionplan.access import allowed
 
+from ..access import RULES
+
 register = template.Library()
 
 
@@ -31,3 +33,13 @@ def may_withdraw_attachment(viewer, attachment):
 def person_controls(viewer, person):
     """What the viewer may do to ``person``: {% with may=viewer|person_controls:person %}."""
     return allowed(viewer, "person", person)
+
+
+@register.filter
+def may_define_ratings(viewer, plan):
+    return RULES["plan"]["define_ratings"](viewer, plan)
+
+
+@register.filter
+def may_review(viewer, plan):
+    return RULES["plan"]["review"](viewer, plan)

@@ -112,14 +112,17 @@ def _render_widget(field, kind, classes, describedby):
 def _choices(field):
     """The radio or checkbox items of a choice field, for the template to lay out."""
     items = []
+    hints = getattr(field.field, "choice_hints", None) or {}
     for subwidget in field.subwidgets:
         data = subwidget.data
+        value = "" if data["value"] is None else str(data["value"])
         items.append(
             {
                 "id": data["attrs"].get("id", ""),
                 "name": data["name"],
-                "value": "" if data["value"] is None else str(data["value"]),
+                "value": value,
                 "label": data["label"],
+                "hint": hints.get(value, ""),
                 "checked": bool(data["selected"]),
                 "disabled": bool(data["attrs"].get("disabled")),
                 "type": data["type"],

@@ -138,7 +138,7 @@ def test_the_business_manager_invites_a_person_who_sets_their_own_password(
     theirs.get_by_label("Username").fill("yot.lead")
     theirs.get_by_label("Password").fill("youth offending at its best")
     theirs.get_by_role("button", name="Sign in").click()
-    theirs.wait_for_url(f"{live_server.url}/")
+    theirs.wait_for_url(f"{live_server.url}/my-actions/")  # an agency lead's first screen
     theirs.get_by_role("link", name="Your emails").click()
     expect(theirs.get_by_text("Emails are sent to yan.yot@example.org")).to_be_visible()
 

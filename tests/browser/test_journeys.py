@@ -79,6 +79,9 @@ def test_the_main_journey_with_the_keyboard_alone(page, live_server, chair, get_
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
+    page.wait_for_url(f"**/plans/{action.section.plan.slug}/review/")  # the chair's first screen
+    tab_to(page, 'a[href="/"]')  # "Plan" in the service navigation
+    page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/")
     tab_to(page, f'a[href="/actions/{action.pk}/"]')
     page.keyboard.press("Enter")
@@ -113,6 +116,10 @@ MAIN_PAGES = {
     "edit an action": ("manager", "/actions/{action}/edit/"),
     "manage": ("manager", "/manage/"),
     "change password": ("board_member", "/accounts/password/"),
+    "what needs the chair's attention": ("chair", "/review/"),
+    "the review meeting": ("chair", "/plans/cse-operational-action-plan/review/{action}/?set=all"),
+    "what the ratings mean": ("manager", "/plans/cse-operational-action-plan/ratings/"),
+    "the plan as the manager sees it": ("manager", "/"),
 }
 
 
