@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "actionplan",
     "reporting",
     "notifications",
+    "integrity",
 ]
 
 MIDDLEWARE = [

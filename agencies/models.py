@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from actionplan.historical import tracked
+from integrity.models import Chained
 
 
 class AgencyQuerySet(models.QuerySet):
@@ -149,8 +150,9 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR") or None
 
 
-class AuditEvent(models.Model):
-    """A security event: sign-ins, refusals, downloads and exports. Append-only.
+class AuditEvent(Chained):
+    """A security event: sign-ins, refusals, downloads and exports. Append-only, and
+    each event joins the hash chain (integrity/) as it is written.
 
     Not a second audit trail of the plan (that is the history tables): this records
     who looked at or took data out, and who tried to get in."""
