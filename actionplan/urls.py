@@ -31,6 +31,7 @@ urlpatterns = [
     path("sections/<int:pk>/remove/", structure_views.remove_section, name="remove_section"),
     path("sections/<int:pk>/actions/new/", structure_views.add_action, name="add_action"),
     path("manage/", include("agencies.urls")),
+    path("manage/", include("integrity.urls")),
     path("packs/", include("reporting.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
