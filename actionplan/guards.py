@@ -82,6 +82,24 @@ class NotAnAppRole(Exception):
     """The role named would not be least privilege (it owns the tables, or is a superuser)."""
 
 
+def create_app_role(connection, role, password=""):
+    """Create ``role`` as a plain login role (no superuser, no CREATEDB or CREATEROLE, not
+    inheriting), unless it exists. Returns whether it was created."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+        if cursor.fetchone():
+            return False
+        sql = (
+            f"CREATE ROLE {connection.ops.quote_name(role)} "
+            "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT"
+        )
+        if password:
+            cursor.execute(sql + " PASSWORD %s", [password])
+        else:
+            cursor.execute(sql)
+    return True
+
+
 def grant_app_role(connection, role):
     """Give ``role`` what the running service needs and nothing more: read and write the
     ordinary tables; read and append to the guarded ones (no UPDATE, DELETE or

@@ -8,7 +8,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from actionplan.guards import NotAnAppRole, grant_app_role
+from actionplan.guards import NotAnAppRole, create_app_role, grant_app_role
 
 
 class Command(BaseCommand):
@@ -41,14 +41,5 @@ class Command(BaseCommand):
         self.stdout.write(f"{role}: granted on {count} tables.")
 
     def _create(self, connection, role):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
-            if cursor.fetchone():
-                return
-            password = os.environ.get("APP_ROLE_PASSWORD", "")
-            cursor.execute(
-                f"CREATE ROLE {connection.ops.quote_name(role)} LOGIN NOSUPERUSER NOCREATEDB "
-                "NOCREATEROLE NOINHERIT" + (" PASSWORD %s" if password else ""),
-                [password] if password else None,
-            )
-        self.stdout.write(f"Created the role {role}.")
+        if create_app_role(connection, role, os.environ.get("APP_ROLE_PASSWORD", "")):
+            self.stdout.write(f"Created the role {role}.")
