@@ -53,3 +53,14 @@ def test_pdf_mentions_reads_compressed_streams():
     )
     assert pdf_mentions(pdf, "0123456789abcdef")
     assert not pdf_mentions(pdf, "fedcba9876543210")
+
+
+def test_the_board_packs_page_shows_each_pack_fingerprint(client, plan, board_member):
+    from django.urls import reverse
+
+    from .conftest import issue_cheap_pack
+
+    pack = issue_cheap_pack(plan)
+    client.force_login(board_member)
+    page = client.get(reverse("board_packs")).text
+    assert f"Record fingerprint <code>{pack.chain_fingerprint}</code>" in page
