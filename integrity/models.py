@@ -42,7 +42,8 @@ class Chained(models.Model):
 
     A mixin rather than a ``post_save`` receiver: the save and the link are wrapped in
     one ``atomic()`` here, so a record saved in autocommit mode can never be committed
-    without its link."""
+    without its link. No savepoint: if the link cannot be written, the whole
+    transaction must fail, not carry on without it."""
 
     class Meta:
         abstract = True
@@ -51,7 +52,7 @@ class Chained(models.Model):
         if not self._state.adding:
             return super().save(*args, using=using, **kwargs)
         using = using or router.db_for_write(type(self), instance=self)
-        with transaction.atomic(using=using):
+        with transaction.atomic(using=using, savepoint=False):
             super().save(*args, using=using, **kwargs)
             from .chain import append
 
@@ -64,7 +65,7 @@ class ChainedHistoryManager(HistoryManager):
 
     def bulk_history_create(self, objs, *args, **kwargs):
         using = router.db_for_write(self.model)
-        with transaction.atomic(using=using):
+        with transaction.atomic(using=using, savepoint=False):
             created = super().bulk_history_create(objs, *args, **kwargs)
             if created:
                 from .chain import append
