@@ -116,8 +116,10 @@ def _hashed_rows(model, pks, using):
     names = columns(model)
     table = model._meta.db_table
     pk_name = model._meta.pk.attname
-    rows = model._base_manager.using(using).filter(pk__in=pks).values(*names)
-    found = {row[pk_name]: row for row in rows}
+    found = {}
+    for start in range(0, len(pks), 500):  # within SQLite's limit on query parameters
+        rows = model._base_manager.using(using).filter(pk__in=pks[start : start + 500])
+        found.update((row[pk_name], row) for row in rows.values(*names))
     return [(pk, found[pk], row_hash(table, pk, found[pk])) for pk in pks]
 
 

@@ -176,7 +176,7 @@ def _check_packs(report, hashes, using):
                 f"the chain no longer passes through the fingerprint {mark} printed in the "
                 f"pack (link {seq}): records before the pack were rewritten",
             )
-        if own_links.get(pk) is not None and seq >= own_links[pk]:
+        if seq is not None and own_links.get(pk) is not None and seq >= own_links[pk]:
             report.found(table, pk, f"its fingerprint (link {seq}) is not before its own link")
         if not pdf_mentions(pdf, mark):
             report.found(table, pk, f"the issued PDF does not carry the fingerprint {mark}")

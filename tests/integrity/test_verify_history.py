@@ -203,3 +203,17 @@ def test_a_changed_link_is_named(rated):
         f"integrity_chainlink {link.seq}: link {link.seq} was changed: its hash does not add up"
         in messages
     )
+
+
+def test_a_pack_whose_chain_position_was_blanked_is_named_not_a_crash(plan):
+    pack = issue_cheap_pack(plan)
+    execute("UPDATE reporting_boardpack SET chain_seq = NULL WHERE id = %s", [pack.pk])
+    messages = [str(finding) for finding in verify().findings]
+    assert f"reporting_boardpack {pack.pk}: changed since it was recorded (link " in messages[0]
+    assert "the chain no longer passes through the fingerprint" in messages[1]
+
+
+def test_many_history_rows_written_in_bulk_are_linked(synthetic_plan):
+    synthetic_plan(200)  # 200 actions, 400 leads, 600 entries: bulk_create_with_history
+    assert ChainLink.objects.filter(table="actionplan_historicalevidenceentry").count() >= 600
+    assert verify().intact
