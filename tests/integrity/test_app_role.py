@@ -176,3 +176,23 @@ def test_a_back_dated_audit_row_inserted_by_the_app_role_is_detected(app_role, p
         in findings
     )
     assert any(f.startswith(f"agencies_auditevent {second}: back-dated") for f in findings)
+
+
+@pytest.mark.django_db
+def test_the_owner_can_switch_the_guard_off_and_rewrite_but_it_is_named(plan, get_action, chair):
+    """The test's own session is the tables' owner with the guard off: the bypass works
+    for it, as it must for migrations and the test runner, and is then detected."""
+    get_action("5.1").rate("red", "No progress", by=chair)
+    record = get_action("5.1").history.latest("history_date", "history_id")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW actionplan.history_guard")
+        assert cursor.fetchone() == ("off",)
+        cursor.execute(
+            f"UPDATE {HISTORY} SET rag_reason = 'Good progress' WHERE history_id = %s",
+            [record.history_id],
+        )
+        cursor.execute(f"DELETE FROM {HISTORY} WHERE history_id < %s", [record.history_id])
+        deleted = cursor.rowcount
+    findings = [str(finding) for finding in verify().findings]
+    assert f"{HISTORY} {record.history_id}: changed since it was recorded" in findings[0]
+    assert sum(": deleted: link" in finding for finding in findings) == deleted > 0
