@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PG_TEST_URL ?= postgres://root@127.0.0.1:5432/actionplan
 DEMO_PASSWORD ?= demo-password-2026
 
-.PHONY: install system-packages assets run serve-prod loadtest test test-sqlite test-postgres test-quick lint bench clean
+.PHONY: install system-packages assets run serve-prod serve-prod-db loadtest test test-sqlite test-postgres test-quick lint bench clean
 
 install: system-packages $(VENV)/.installed assets
 
@@ -85,20 +85,44 @@ bench: install
 	$(PY) bench/board_pack.py
 
 # Production mode on this machine (README, "Deploying"): DEBUG off, a throwaway SECRET_KEY,
-# PostgreSQL, static files collected for WhiteNoise, gunicorn with 2 workers and the
-# board-pack worker. Production is HTTPS only, so gunicorn serves TLS here with a
-# throwaway self-signed certificate (in a real deployment the reverse proxy does TLS):
-# open https://127.0.0.1:8000 and accept the browser's warning. The demo people are
+# PostgreSQL with two roles, static files collected for WhiteNoise, gunicorn with 2
+# workers and the board-pack worker. Production is HTTPS only, so gunicorn serves TLS here
+# with a throwaway self-signed certificate (in a real deployment the reverse proxy does
+# TLS): open https://127.0.0.1:8000 and accept the browser's warning. The demo people are
 # created with DEBUG on for that one command, so that someone can sign in.
-SERVE_DATABASE_URL ?= postgres://root@127.0.0.1:5432/actionplan
+#
+# Two roles (README, "Security"): SERVE_OWNER owns the database and runs the migrations;
+# the service connects as SERVE_APP_ROLE, which reads and writes but cannot switch the
+# history guard off, touch the triggers or rewrite history. SERVE_ADMIN_URL (a superuser
+# on this machine) only creates the roles and the database.
+SERVE_PG ?= 127.0.0.1:5432
+SERVE_ADMIN_URL ?= postgres://root@$(SERVE_PG)/postgres
+SERVE_DB ?= actionplan_serve
+SERVE_OWNER ?= actionplan_owner
+SERVE_APP_ROLE ?= actionplan_app
+SERVE_OWNER_URL := postgres://$(SERVE_OWNER)@$(SERVE_PG)/$(SERVE_DB)
+SERVE_DATABASE_URL := postgres://$(SERVE_APP_ROLE)@$(SERVE_PG)/$(SERVE_DB)
 SERVE_DIR := var/serve-prod
 
-serve-prod: install
-	@$(PY) -c "import psycopg; server, name = '$(SERVE_DATABASE_URL)'.rsplit('/', 1); \
-		c = psycopg.connect(server + '/postgres', autocommit=True, connect_timeout=3); \
-		c.execute('SELECT 1 FROM pg_database WHERE datname = %s', [name]).fetchone() \
-		or c.execute('CREATE DATABASE \"%s\"' % name)" \
-		|| { echo "PostgreSQL is not reachable at $(SERVE_DATABASE_URL)" >&2; exit 1; }
+# The roles and the database, then (as the owner) the migrations, the plan, the demo
+# people and the app role's grants. Safe to run again.
+serve-prod-db:
+	@$(PY) -c "import psycopg; \
+		c = psycopg.connect('$(SERVE_ADMIN_URL)', autocommit=True, connect_timeout=3); \
+		role = lambda name, extra: c.execute('SELECT 1 FROM pg_roles WHERE rolname = %s', [name]).fetchone() \
+			or c.execute('CREATE ROLE \"%s\" LOGIN NOSUPERUSER NOCREATEROLE %s' % (name, extra)); \
+		role('$(SERVE_OWNER)', 'NOCREATEDB'); role('$(SERVE_APP_ROLE)', 'NOCREATEDB NOINHERIT'); \
+		c.execute('SELECT 1 FROM pg_database WHERE datname = %s', ['$(SERVE_DB)']).fetchone() \
+			or c.execute('CREATE DATABASE \"$(SERVE_DB)\" OWNER \"$(SERVE_OWNER)\"')" \
+		|| { echo "PostgreSQL is not reachable at $(SERVE_ADMIN_URL)" >&2; exit 1; }
+	export DEBUG=0 DATABASE_URL='$(SERVE_OWNER_URL)' ALLOWED_HOSTS=127.0.0.1 \
+		SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	$(PY) manage.py migrate --no-input && \
+	$(PY) manage.py load_seed_plan && \
+	DEBUG=1 DEMO_PASSWORD='$(DEMO_PASSWORD)' $(PY) manage.py create_demo_users && \
+	$(PY) manage.py grant_app_role --role $(SERVE_APP_ROLE)
+
+serve-prod: install serve-prod-db
 	@mkdir -p $(SERVE_DIR) && chmod 700 $(SERVE_DIR)
 	@test -f $(SERVE_DIR)/cert.pem || openssl req -x509 -newkey rsa:2048 -nodes -days 30 \
 		-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
@@ -106,13 +130,12 @@ serve-prod: install
 	export DEBUG=0 DATABASE_URL='$(SERVE_DATABASE_URL)' ALLOWED_HOSTS=127.0.0.1 CONN_MAX_AGE=60 \
 		SITE_URL=https://127.0.0.1:8000 \
 		SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
-	$(PY) manage.py migrate --no-input && \
-	$(PY) manage.py load_seed_plan && \
-	DEBUG=1 DEMO_PASSWORD='$(DEMO_PASSWORD)' $(PY) manage.py create_demo_users && \
 	$(PY) manage.py collectstatic --no-input -v 0 && \
+	$(PY) manage.py verify_history && \
 	echo && \
 	echo "  Open https://127.0.0.1:8000 (self-signed certificate: accept the warning) and sign" && \
 	echo "  in as chair, awaken.lead, police.lead, manager or board.member: $(DEMO_PASSWORD)" && \
+	echo "  The service connects as $(SERVE_APP_ROLE); $(SERVE_OWNER) owns the database." && \
 	echo "  (chair and manager then set up an authenticator app: MFA_REQUIRED_ROLES, README)" && \
 	echo && \
 	trap 'kill %1 %2 2>/dev/null' EXIT && \

@@ -131,6 +131,11 @@ class Viewer:
         return self.is_business_manager
 
     @property
+    def may_check_history(self):
+        """See whether the history, audit log and issued packs are as written (integrity/)."""
+        return self.is_business_manager
+
+    @property
     def may_issue_packs(self):
         return self.is_business_manager
 

@@ -5,7 +5,9 @@
 - each history row keeps the *name* of the person who made the change, so a person
   who leaves keeps their name on every row, even if their user row is deleted;
 - the user is kept as a plain id, not a foreign key, so deleting a user never
-  updates a history row (PostgreSQL triggers refuse any UPDATE of history).
+  updates a history row (PostgreSQL triggers refuse any UPDATE of history);
+- each history row joins the hash chain as it is written (integrity/models.py), one at
+  a time or in bulk (``bulk_create_with_history``).
 """
 
 from django.contrib.auth import get_user_model
@@ -14,6 +16,8 @@ from django.dispatch import receiver
 from simple_history import register
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
+
+from integrity.models import Chained, ChainedHistoryManager
 
 
 class PersonNamedHistory(models.Model):
@@ -35,7 +39,9 @@ def _set_user(historical_instance, user):
 
 def _options(**kwargs):
     return {
-        "bases": [PersonNamedHistory],
+        # Every history row joins the hash chain (integrity/) as it is written.
+        "bases": [PersonNamedHistory, Chained],
+        "history_manager": ChainedHistoryManager,
         "history_user_id_field": models.IntegerField(null=True, blank=True, db_index=True),
         "history_user_getter": _get_user,
         "history_user_setter": _set_user,

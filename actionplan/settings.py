@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "reporting",
     "notifications",
     "imports",
+    "integrity",
 ]
 
 MIDDLEWARE = [

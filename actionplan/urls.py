@@ -46,6 +46,7 @@ urlpatterns = [
         "manage/plans/<int:pk>/sections/new/", plan_views.AddSection.as_view(), name="section_new"
     ),
     path("manage/", include("agencies.urls")),
+    path("manage/", include("integrity.urls")),
     path("packs/", include("reporting.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 
 from actionplan.historical import track, tracked
+from integrity.models import Chained
 
 # Who changed a person's name, email address, active flag or superuser status, when and
 # why. (Their roles are memberships, tracked below.) Neither the password hash nor the
@@ -180,9 +181,10 @@ class AuditEventKind(models.TextChoices):
     ROLE_REMOVED = "role_removed", "Role removed"
 
 
-class AuditEvent(models.Model):
+class AuditEvent(Chained):
     """A security event: sign-ins, second factors, refusals, downloads and exports, and
-    every change to people and their roles. Append-only.
+    every change to people and their roles. Append-only, and each event joins the hash
+    chain (integrity/) as it is written.
 
     Not a second audit trail of the plan (that is the history tables): this records
     who looked at or took data out, and who tried to get in."""

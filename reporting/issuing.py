@@ -3,6 +3,8 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from integrity import chain
+
 from .models import BoardPack, PackKind
 from .pack import long_date, pack_context
 from .rendering import render_pack_html, render_pack_pdf
@@ -43,6 +45,10 @@ def issue_pack(plan, as_at, since=None, *, by=None, kind=PackKind.FULL):
     context = pack_context(
         plan, as_at, since, kind=kind, generated_by=by, generated_at=now, issued=True
     )
+    # The head of the hash chain as the pack is made, printed in it and stored with it:
+    # verify_history checks the chain still passes through it (integrity/verify.py).
+    seq, head, _ = chain.head()
+    context["chain"] = {"seq": seq, "fingerprint": chain.fingerprint(head)}
     pdf = render_pack_pdf(render_pack_html(context))
     period = context["period"]
     pack = BoardPack(
@@ -56,6 +62,8 @@ def issue_pack(plan, as_at, since=None, *, by=None, kind=PackKind.FULL):
         issued_by_name=context["generated_by_name"],
         issued_at=now,
         pdf=pdf,
+        chain_seq=seq,
+        chain_fingerprint=context["chain"]["fingerprint"],
     )
     pack._change_reason = (
         f"Issued: {context['period_label']}, as at {long_date(as_at)} ({pack.get_kind_display()})"

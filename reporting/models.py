@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from actionplan.historical import tracked
+from integrity.models import Chained
 
 
 class IssuedPackIsFinal(Exception):
@@ -64,7 +65,7 @@ class BoardPackQuerySet(models.QuerySet):
         )
 
 
-class BoardPack(models.Model):
+class BoardPack(Chained):
     """A board pack as issued: the plan as at a date, with what changed since the last
     pack (or since ``since_date``), as the PDF the board was given."""
 
@@ -96,6 +97,13 @@ class BoardPack(models.Model):
     issued_at = models.DateTimeField(default=timezone.now)
     pdf = models.BinaryField(editable=False)
     sha256 = models.CharField("SHA-256", max_length=64, editable=False)
+    # The head of the hash chain when the pack was made (integrity/): the link's number
+    # and the start of its hash, printed in the PDF. Rewriting any record before it
+    # changes that link's hash, which verify_history then finds no longer matches.
+    chain_seq = models.BigIntegerField("chain position", null=True, blank=True, editable=False)
+    chain_fingerprint = models.CharField(
+        "record fingerprint", max_length=16, blank=True, editable=False
+    )
 
     objects = BoardPackQuerySet.as_manager()
     # The PDF is not copied into the history table: the pack never changes.

@@ -96,6 +96,18 @@ def action(plan, ref):
     return Action.objects.get(section__plan=plan, section__number=section_number, position=position)
 
 
+def run_at_once(target, arguments, timeout=60):
+    """Run ``target(argument)`` for each argument, each in a thread of its own (and so on
+    a database connection of its own), and wait for them all."""
+    import threading
+
+    threads = [threading.Thread(target=target, args=(argument,)) for argument in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+
+
 def make_person(username, agency, role):
     user = get_user_model().objects.create_user(
         username=username, first_name=username.split(".")[0].title(), last_name="Tester"

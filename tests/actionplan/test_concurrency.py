@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from actionplan.models import Action, EditConflict, EvidenceEntry
 from agencies.models import Membership
-from tests.conftest import make_person
+from tests.conftest import make_person, run_at_once
 
 
 @pytest.fixture
@@ -92,10 +92,6 @@ def test_two_simultaneous_saves_exactly_one_wins_and_history_has_one_record(plan
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=save, args=(rag,)) for rag in ("red", "green")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_at_once(save, ("red", "green"), timeout=30)
     assert sorted(outcomes) == ["conflict", "saved"]
     assert action.history.count() == before + 1

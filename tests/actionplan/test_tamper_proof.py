@@ -14,7 +14,15 @@ from actionplan.guards import guarded_tables
 ROOT = Path(settings.BASE_DIR)
 SOURCES = [
     path
-    for folder in ("actionplan", "agencies", "reporting", "notifications", "bench", "loadtest")
+    for folder in (
+        "actionplan",
+        "agencies",
+        "reporting",
+        "notifications",
+        "integrity",
+        "bench",
+        "loadtest",
+    )
     for path in (ROOT / folder).rglob("*.py")
     if "migrations" not in path.parts
 ]
@@ -32,6 +40,9 @@ TRACKED = {
     "PackDownload",
     "AuditEvent",
 }
+# Writes to tables with no history of their own: the hash chain's links (append-only,
+# guarded like history) are written in bulk when many records are linked at once.
+NOT_TRACKED = {("integrity/chain.py", "bulk_create")}
 HISTORY_AWARE = {"bulk_create_with_history", "bulk_update_with_history"}
 
 
@@ -48,7 +59,11 @@ def test_no_code_bypasses_history_with_update_bulk_writes_or_raw_sql():
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue
             name = node.func.attr
-            if name in ("update", "bulk_create", "bulk_update") and _on_a_queryset(node):
+            if (
+                name in ("update", "bulk_create", "bulk_update")
+                and _on_a_queryset(node)
+                and (str(where), name) not in NOT_TRACKED
+            ):
                 offences.append(f"{where}:{node.lineno} .{name}(")
             if name in ("raw", "extra"):
                 offences.append(f"{where}:{node.lineno} .{name}(")
@@ -116,7 +131,8 @@ def test_on_postgresql_update_delete_and_truncate_of_history_fail(plan):
             if not exists:
                 continue
             has_rows = raw.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] > 0
-            statements = [f'TRUNCATE "{table}"']
+            # CASCADE: issued packs are referenced by other tables' foreign keys.
+            statements = [f'TRUNCATE "{table}" CASCADE']
             if has_rows:  # row triggers fire only on rows
                 statements += [f'UPDATE "{table}" SET id = id', f'DELETE FROM "{table}"']
             for statement in statements:

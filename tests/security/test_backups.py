@@ -112,6 +112,7 @@ def test_an_sqlite_backup_restores_the_plan_and_its_history(live, tmp_path):
     assert again.returncode != 0 and "already exists" in again.stderr
     assert refused.returncode != 0 and "--yes" in refused.stderr
     assert_same_plan(before, after)
+    assert "History intact" in manage(url, "verify_history").stdout
 
 
 def test_restoring_over_a_changed_database_brings_back_the_backup_and_keeps_the_old_one(
@@ -211,3 +212,5 @@ def test_a_pg_dump_restores_the_plan_and_its_history(scratch_postgres, tmp_path)
     after = plan_state(restored)
 
     assert_same_plan(before, after)
+    # The restored record is the one written: its hash chain verifies.
+    assert "History intact" in manage(restored, "verify_history").stdout

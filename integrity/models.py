@@ -1,0 +1,74 @@
+"""The hash chain that makes the record tamper-evident (README, "Security").
+
+Every history row, every audit event and every issued board pack gets one ``ChainLink``
+when it is written, in the same transaction: a hash over the record's own content
+(``row_hash``) and, chained to it, the hash of the link before (``hash``). Changing,
+deleting or slipping in a record afterwards, even with the database's own tools, breaks
+the chain where it happened; ``manage.py verify_history`` (integrity/verify.py) says
+where. The chain table itself is append-only on PostgreSQL (actionplan/guards.py).
+"""
+
+from django.db import models, router, transaction
+from simple_history.manager import HistoryManager
+
+
+class ChainLink(models.Model):
+    """One record's place in the chain: link ``seq`` follows link ``seq - 1``."""
+
+    seq = models.BigIntegerField(unique=True)
+    table = models.CharField(max_length=63, help_text="The record's database table.")
+    row_id = models.BigIntegerField(help_text="The record's primary key.")
+    # The columns the row hash covers, as they were when the record was written: a column
+    # added later is not part of older records' hashes, so migrations do not break them.
+    fields = models.TextField()
+    row_hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+    # When the record joined the chain: never earlier than the link before it.
+    linked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["table", "row_id"], name="chain_link_once_per_row"),
+        ]
+
+    def __str__(self):
+        return f"Link {self.seq}: {self.table} {self.row_id}"
+
+
+class Chained(models.Model):
+    """A record that joins the chain when it is first saved, in the same transaction.
+
+    A mixin rather than a ``post_save`` receiver: the save and the link are wrapped in
+    one ``atomic()`` here, so a record saved in autocommit mode can never be committed
+    without its link. No savepoint: if the link cannot be written, the whole
+    transaction must fail, not carry on without it."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, using=None, **kwargs):
+        if not self._state.adding:
+            return super().save(*args, using=using, **kwargs)
+        using = using or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            super().save(*args, using=using, **kwargs)
+            from .chain import append
+
+            append([self], using=using)
+
+
+class ChainedHistoryManager(HistoryManager):
+    """``bulk_create_with_history`` writes history rows with ``bulk_create``, which never
+    calls ``save()``: link them here, in the same transaction."""
+
+    def bulk_history_create(self, objs, *args, **kwargs):
+        using = router.db_for_write(self.model)
+        with transaction.atomic(using=using, savepoint=False):
+            created = super().bulk_history_create(objs, *args, **kwargs)
+            if created:
+                from .chain import append
+
+                append(created, using=using)
+        return created
