@@ -84,6 +84,7 @@ class RagDefinitionsForm(forms.ModelForm):
     class Meta:
         model = Plan
         fields = ["red_means", "amber_means", "green_means", "blue_means"]
+        field_classes = dict.fromkeys(fields, PlainTextField)
         error_messages = {
             name: {
                 "required": f"Enter what {name.split('_')[0].title()} means",
