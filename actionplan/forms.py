@@ -227,6 +227,14 @@ class ActionForm(VersionedForm, forms.Form):
             max_length="Timescale must be 50 characters or fewer",
         ),
     )
+    wording_reason = PlainTextField(
+        label="Reason for changing the wording",
+        required=False,
+        help_text="Needed when the action or its outcomes are reworded. It is kept in the "
+        "action's history.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_LIMIT,
+    )
     timescale_reason = PlainTextField(
         label="Reason for changing the timescale",
         required=False,
@@ -251,6 +259,7 @@ class ActionForm(VersionedForm, forms.Form):
         self.fields["leads"].load_choices()
         if action is None:
             del self.fields["timescale_reason"]
+            del self.fields["wording_reason"]
         else:
             self.track_version(action)
 
@@ -268,6 +277,12 @@ class ActionForm(VersionedForm, forms.Form):
         changed = self.action is not None and timescale and timescale != self.action.timescale
         if changed and not (cleaned.get("timescale_reason") or "").strip():
             self.add_error("timescale_reason", "Enter the reason for changing the timescale")
+        reworded = self.action is not None and (
+            ("text" in cleaned and cleaned["text"] != self.action.text)
+            or ("outcomes" in cleaned and cleaned["outcomes"] != self.action.outcomes)
+        )
+        if reworded and not (cleaned.get("wording_reason") or "").strip():
+            self.add_error("wording_reason", "Enter the reason for changing the wording")
         return cleaned
 
     def lead_pairs(self):

@@ -32,6 +32,7 @@ def edit_action(request, pk):
                 outcomes=data["outcomes"],
                 timescale=data["timescale"],
                 timescale_reason=data["timescale_reason"],
+                wording_reason=data["wording_reason"],
                 leads=form.lead_pairs(),
                 version=data["version"],
             )

@@ -89,6 +89,7 @@ def post_data(name, world):
             "outcomes": "",
             "leads": [f"agency:{awaken.pk}"],
             "timescale": "Sept 2015",
+            "wording_reason": "Clearer for the board",
         },
         "move_action": {"section": world["section"].pk, "position": 2, "reason": "Reordered"},
         "add_action": {

@@ -201,15 +201,24 @@ class Action(Removable, Versioned):
         save_with_reason(self, reason)
 
     @transaction.atomic
-    def edit(self, *, text, outcomes, timescale, timescale_reason, leads, version):
+    def edit(
+        self, *, text, outcomes, timescale, timescale_reason, leads, version, wording_reason=None
+    ):
         """The business manager's edit of the wording, timescale and leads, under a row
-        lock, refusing if someone changed the action (or its leads) since the form opened."""
+        lock, refusing if someone changed the action (or its leads) since the form opened.
+        A change of wording, like one of timescale, says why (``wording_reason``; the
+        timescale's reason when only one is given, as a returned spreadsheet does)."""
         self.check_version(version)
         if timescale != self.timescale:
             self.revise_timescale(timescale, timescale_reason)
         if (text, outcomes) != (self.text, self.outcomes):
+            reason = required_reason(
+                wording_reason if wording_reason is not None else timescale_reason,
+                "Enter the reason for changing the wording",
+                field="wording_reason",
+            )
             self.text, self.outcomes = text, outcomes
-            save_with_reason(self, "Action wording edited")
+            save_with_reason(self, reason)
         if self.set_leads(leads, reason="Leads changed"):
             self.bump_version()
 

@@ -44,6 +44,25 @@ def test_the_manager_revises_a_timescale_with_a_reason(signed_in_manager, get_ac
     assert "Hotel training moved to winter" in page
 
 
+def test_changing_the_wording_needs_a_reason_kept_in_the_history(signed_in_manager, get_action):
+    action = get_action("4.2")
+    url = reverse("edit_action", args=[action.pk])
+    refused = submit(signed_in_manager, url, action_form(action, text="Train every hotel"))
+    assert "Enter the reason for changing the wording" in refused.text
+    action.refresh_from_db()
+    assert action.text != "Train every hotel"
+
+    saved = submit(
+        signed_in_manager,
+        url,
+        action_form(action, text="Train every hotel", wording_reason="Scope agreed in May"),
+    )
+    assert saved.status_code == 302
+    action.refresh_from_db()
+    assert action.text == "Train every hotel"
+    assert action.history.latest().history_change_reason == "Scope agreed in May"
+
+
 def test_changing_a_timescale_needs_a_reason(signed_in_manager, get_action):
     action = get_action("4.2")
     response = submit(
