@@ -321,16 +321,17 @@ class MoveForm(VersionedForm, forms.Form):
         ),
     )
     position = forms.IntegerField(
-        label="Position in the section",
+        label="Number in the section (optional)",
+        required=False,
         min_value=1,
         max_value=500,
-        help_text="1 puts the action first. Actions after it are renumbered.",
-        error_messages=_required(
-            "Enter the position, as a number like 2",
-            invalid="Position must be a whole number, like 2",
-            min_value="Position must be 1 or more",
-            max_value="Position must be 500 or less",
-        ),
+        help_text="Leave it blank to put the action last, with the next free number. "
+        "No other action's ref changes.",
+        error_messages={
+            "invalid": "Number must be a whole number, like 2",
+            "min_value": "Number must be 1 or more",
+            "max_value": "Number must be 500 or less",
+        },
     )
     reason = PlainTextField(
         label="Reason for the move",
@@ -339,10 +340,21 @@ class MoveForm(VersionedForm, forms.Form):
     )
 
     def __init__(self, *args, action, **kwargs):
-        kwargs.setdefault("initial", {"section": action.section_id, "position": action.position})
+        kwargs.setdefault("initial", {"section": action.section_id})
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = Section.objects.filter(plan=action.section.plan)
         self.track_version(action)
+
+
+class RenumberForm(forms.Form):
+    reason = PlainTextField(
+        label="Why is the plan being renumbered?",
+        help_text="For example, agreed at the board meeting on 3 December 2026. Minutes that "
+        "used the old refs will need the table below.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_LIMIT,
+        error_messages=_required("Enter the reason for renumbering the plan"),
+    )
 
 
 class RemoveForm(VersionedForm, forms.Form):

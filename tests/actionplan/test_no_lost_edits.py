@@ -176,13 +176,13 @@ def test_moving_an_action_two_managers(manager, second_manager, get_action):
         signed_in(manager),
         signed_in(second_manager),
         url,
-        {"section": section, "position": 2, "reason": "Agreed order"},
-        {"section": section, "position": 3, "reason": "My order"},
-        "2.2",  # where it is now
+        {"section": section, "position": 7, "reason": "Agreed order"},
+        {"section": section, "position": 8, "reason": "My order"},
+        "2.7",  # where it is now
         "My order",
     )
     action.refresh_from_db()
-    assert action.position == 2
+    assert action.position == 7
 
 
 def test_removing_an_action_that_was_just_edited(manager, second_manager, get_action):
