@@ -202,6 +202,8 @@ RULES = {
         "import_updates": _anyone,
         # The Word document an imported plan came from.
         "download_document": lambda viewer, plan: viewer.is_business_manager,
+        # Closing the gaps in the refs: a deliberate step of its own.
+        "renumber": _structure,
         # The chair's review meeting (and their landing page).
         "review": lambda viewer, plan: viewer.is_chair_of(plan),
         # What each rating means in the plan: its owner's chair, or the business manager.

@@ -84,6 +84,7 @@ class RagDefinitionsForm(forms.ModelForm):
     class Meta:
         model = Plan
         fields = ["red_means", "amber_means", "green_means", "blue_means"]
+        field_classes = dict.fromkeys(fields, PlainTextField)
         error_messages = {
             name: {
                 "required": f"Enter what {name.split('_')[0].title()} means",
@@ -226,6 +227,14 @@ class ActionForm(VersionedForm, forms.Form):
             max_length="Timescale must be 50 characters or fewer",
         ),
     )
+    wording_reason = PlainTextField(
+        label="Reason for changing the wording",
+        required=False,
+        help_text="Needed when the action or its outcomes are reworded. It is kept in the "
+        "action's history.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_LIMIT,
+    )
     timescale_reason = PlainTextField(
         label="Reason for changing the timescale",
         required=False,
@@ -250,6 +259,7 @@ class ActionForm(VersionedForm, forms.Form):
         self.fields["leads"].load_choices()
         if action is None:
             del self.fields["timescale_reason"]
+            del self.fields["wording_reason"]
         else:
             self.track_version(action)
 
@@ -267,6 +277,12 @@ class ActionForm(VersionedForm, forms.Form):
         changed = self.action is not None and timescale and timescale != self.action.timescale
         if changed and not (cleaned.get("timescale_reason") or "").strip():
             self.add_error("timescale_reason", "Enter the reason for changing the timescale")
+        reworded = self.action is not None and (
+            ("text" in cleaned and cleaned["text"] != self.action.text)
+            or ("outcomes" in cleaned and cleaned["outcomes"] != self.action.outcomes)
+        )
+        if reworded and not (cleaned.get("wording_reason") or "").strip():
+            self.add_error("wording_reason", "Enter the reason for changing the wording")
         return cleaned
 
     def lead_pairs(self):
@@ -305,16 +321,17 @@ class MoveForm(VersionedForm, forms.Form):
         ),
     )
     position = forms.IntegerField(
-        label="Position in the section",
+        label="Number in the section (optional)",
+        required=False,
         min_value=1,
         max_value=500,
-        help_text="1 puts the action first. Actions after it are renumbered.",
-        error_messages=_required(
-            "Enter the position, as a number like 2",
-            invalid="Position must be a whole number, like 2",
-            min_value="Position must be 1 or more",
-            max_value="Position must be 500 or less",
-        ),
+        help_text="Leave it blank to put the action last, with the next free number. "
+        "No other action's ref changes.",
+        error_messages={
+            "invalid": "Number must be a whole number, like 2",
+            "min_value": "Number must be 1 or more",
+            "max_value": "Number must be 500 or less",
+        },
     )
     reason = PlainTextField(
         label="Reason for the move",
@@ -323,10 +340,21 @@ class MoveForm(VersionedForm, forms.Form):
     )
 
     def __init__(self, *args, action, **kwargs):
-        kwargs.setdefault("initial", {"section": action.section_id, "position": action.position})
+        kwargs.setdefault("initial", {"section": action.section_id})
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = Section.objects.filter(plan=action.section.plan)
         self.track_version(action)
+
+
+class RenumberForm(forms.Form):
+    reason = PlainTextField(
+        label="Why is the plan being renumbered?",
+        help_text="For example, agreed at the board meeting on 3 December 2026. Minutes that "
+        "used the old refs will need the table below.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_LIMIT,
+        error_messages=_required("Enter the reason for renumbering the plan"),
+    )
 
 
 class RemoveForm(VersionedForm, forms.Form):

@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 
-from .access import get_action_for, get_section_for
-from .forms import ActionForm, MoveForm, RemoveForm, SectionForm
+from .access import get_action_for, get_plan_for, get_section_for
+from .forms import ActionForm, MoveForm, RemoveForm, RenumberForm, SectionForm
 from .http import GET_AND_POST, posted
 from .models import EditConflict
 from .views import conflict_page
@@ -32,6 +33,7 @@ def edit_action(request, pk):
                 outcomes=data["outcomes"],
                 timescale=data["timescale"],
                 timescale_reason=data["timescale_reason"],
+                wording_reason=data["wording_reason"],
                 leads=form.lead_pairs(),
                 version=data["version"],
             )
@@ -73,10 +75,34 @@ def move_action(request, pk):
             )
         except EditConflict as conflict:
             return conflict_page(request, action, conflict, form, theirs=place_fields)
-        action.refresh_from_db()
-        messages.success(request, f"{old_ref} is now {action.ref}.")
-        return redirect("action_detail", pk=action.pk)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            action.refresh_from_db()
+            messages.success(request, f"{old_ref} is now {action.ref}.")
+            return redirect("action_detail", pk=action.pk)
     return render(request, "actionplan/move_action.html", {"action": action, "form": form})
+
+
+@login_required
+@GET_AND_POST
+def renumber_plan(request, slug):
+    """Close the gaps in the refs, as a deliberate step: a preview of old → new refs,
+    then the change with a reason."""
+    plan = get_plan_for(request, slug, to="renumber")
+    form = RenumberForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        changed = plan.renumber(form.cleaned_data["reason"])
+        messages.success(
+            request,
+            f"The plan has been renumbered: {len(changed)} ref{pluralize(len(changed))} changed.",
+        )
+        return redirect("plan_overview_for", slug=plan.slug)
+    return render(
+        request,
+        "actionplan/renumber_plan.html",
+        {"plan": plan, "form": form, "changes": plan.renumbering()},
+    )
 
 
 @login_required

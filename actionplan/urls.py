@@ -22,6 +22,7 @@ urlpatterns = [
     path("plans/<slug:slug>/review/", review_views.review_start, name="review_start"),
     path("plans/<slug:slug>/review/<int:pk>/", review_views.review_action, name="review_action"),
     path("plans/<slug:slug>/ratings/", review_views.rag_definitions, name="rag_definitions"),
+    path("plans/<slug:slug>/renumber/", structure_views.renumber_plan, name="renumber_plan"),
     path("activity/", history_views.activity, name="activity"),
     path("plans/<slug:slug>/activity/", history_views.activity, name="activity_for"),
     path("", include("reporting.export_urls")),

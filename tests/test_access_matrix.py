@@ -89,8 +89,10 @@ def post_data(name, world):
             "outcomes": "",
             "leads": [f"agency:{awaken.pk}"],
             "timescale": "Sept 2015",
+            "wording_reason": "Clearer for the board",
         },
-        "move_action": {"section": world["section"].pk, "position": 2, "reason": "Reordered"},
+        "move_action": {"section": world["section"].pk, "position": 9, "reason": "Reordered"},
+        "renumber_plan": {"reason": "Agreed by the board"},
         "add_action": {
             "text": "New action",
             "leads": [f"agency:{awaken.pk}"],
@@ -333,6 +335,11 @@ MATRIX = {
         {"slug": lambda w: w["plan"].slug, "pk": lambda w: w["action"].pk},
         only({"chair"}),
         only({"chair"}, granted="done"),
+    ),
+    "renumber_plan": (
+        {"slug": lambda w: w["plan"].slug},
+        only({"manager"}),
+        only({"manager"}, granted="done"),
     ),
     "rag_definitions": (
         {"slug": lambda w: w["plan"].slug},

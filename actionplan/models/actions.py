@@ -201,15 +201,24 @@ class Action(Removable, Versioned):
         save_with_reason(self, reason)
 
     @transaction.atomic
-    def edit(self, *, text, outcomes, timescale, timescale_reason, leads, version):
+    def edit(
+        self, *, text, outcomes, timescale, timescale_reason, leads, version, wording_reason=None
+    ):
         """The business manager's edit of the wording, timescale and leads, under a row
-        lock, refusing if someone changed the action (or its leads) since the form opened."""
+        lock, refusing if someone changed the action (or its leads) since the form opened.
+        A change of wording, like one of timescale, says why (``wording_reason``; the
+        timescale's reason when only one is given, as a returned spreadsheet does)."""
         self.check_version(version)
         if timescale != self.timescale:
             self.revise_timescale(timescale, timescale_reason)
         if (text, outcomes) != (self.text, self.outcomes):
+            reason = required_reason(
+                wording_reason if wording_reason is not None else timescale_reason,
+                "Enter the reason for changing the wording",
+                field="wording_reason",
+            )
             self.text, self.outcomes = text, outcomes
-            save_with_reason(self, "Action wording edited")
+            save_with_reason(self, reason)
         if self.set_leads(leads, reason="Leads changed"):
             self.bump_version()
 
@@ -239,47 +248,48 @@ class Action(Removable, Versioned):
 
     @transaction.atomic
     def move_to(self, section, position, reason, version=None):
-        """Move this action to ``position`` in ``section`` (1-based), renumbering
-        the actions around it so refs stay 1, 2, 3 ... in both sections."""
+        """Move this action to ``position`` in ``section`` (1-based; None: after the last).
+        Refs are how minutes
+        and packs refer to actions, so no other action's ref changes: the number must be
+        free in that section (a removed action keeps its number too). Closing the gaps is
+        a deliberate step of its own, ``Plan.renumber``."""
         self.check_version(version)
-        old_section, old_position = self.section, self.position
-        siblings = list(
-            Action.objects.select_for_update()
-            .filter(section=section)
-            .exclude(pk=self.pk)
-            .order_by("position")
-        )
-        position = max(1, min(position, len(siblings) + 1))
-        if old_section == section and old_position == position:
+        reason = required_reason(reason, "Enter the reason for the move")
+        if position is None:
+            if section.pk == self.section_id:
+                return
+            position = section.next_position()
+        if (self.section_id, self.position) == (section.pk, position):
             return
-        # Park the action out of the way so the unique (section, position) constraint holds
-        # while its neighbours shift. The parking spot is never committed: no history for it.
-        self.position = 32000
-        self.skip_history_when_saving = True
-        try:
-            self.save()
-        finally:
-            del self.skip_history_when_saving
-        siblings.insert(position - 1, self)
-        if old_section != section:
-            _renumber(
-                Action.objects.select_for_update().filter(section=old_section).exclude(pk=self.pk),
-                reason,
+        taken = (
+            Action.objects.select_for_update()
+            .filter(section=section, position=position)
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if taken is not None:
+            raise ValidationError(
+                {
+                    "position": f"{taken.ref} is already taken: choose a free number (the "
+                    f"next is {section.number}.{section.next_position()}), or renumber "
+                    "the plan first"
+                }
             )
-        self.section = section
-        _renumber(siblings, reason)
+        self.section, self.position = section, position
+        save_with_reason(self, reason)
 
 
-def _renumber(actions, reason):
-    """Give ``actions`` positions 1, 2, 3 ... in the order given, saving only those that
-    change. Moving down frees a place before it is taken, so the order of saves matters."""
+def _renumber(actions, reason, start=1):
+    """Give ``actions`` positions start, start + 1 ... in the order given, saving only those
+    that change. Moving down frees a place before it is taken, so the order of saves
+    matters."""
     actions = list(actions)
-    wanted = {action.pk: index for index, action in enumerate(actions, start=1)}
+    wanted = {action.pk: index for index, action in enumerate(actions, start=start)}
     pending = [action for action in actions if action.position != wanted[action.pk]]
     while pending:
         taken = {action.position for action in actions}
         ready = [action for action in pending if wanted[action.pk] not in taken]
-        if not ready:  # a cycle; cannot happen with one parked action, but never loop forever
+        if not ready:  # a cycle: cannot happen when no action moves up; never loop forever
             raise RuntimeError("Cannot renumber actions without a free position")
         for action in ready:
             action.position = wanted[action.pk]

@@ -59,6 +59,49 @@ class Plan(models.Model):
     def __str__(self):
         return self.title
 
+    def renumbering(self):
+        """[(action, new position)] for the current actions whose ref a renumbering would
+        change: each section's actions numbered 1, 2, 3 ... in their order."""
+        from .actions import Action
+
+        changes = []
+        for section in self.sections.current().order_by("number"):
+            actions = Action.objects.current().filter(section=section).order_by("position")
+            for new, action in enumerate(actions.select_related("section"), start=1):
+                if action.position != new:
+                    changes.append((action, new))
+        return changes
+
+    @transaction.atomic
+    def renumber(self, reason):
+        """Close the gaps moves and removals left: each section's current actions become
+        1, 2, 3 ... in their order, each change in the history with ``reason``; removed
+        actions go after them. Returns [(old ref, new ref)] of the current actions."""
+        from .actions import Action, _renumber
+
+        reason = required_reason(reason, "Enter the reason for renumbering the plan")
+        changed = []
+        for section in self.sections.current().select_for_update().order_by("number"):
+            actions = list(
+                Action.objects.select_for_update().filter(section=section).order_by("position")
+            )
+            current = [a for a in actions if not a.is_removed]
+            removed = [a for a in actions if a.is_removed]
+            changed += [
+                (a.ref, f"{section.number}.{n}")
+                for n, a in enumerate(current, start=1)
+                if a.position != n
+            ]
+            if removed:
+                # Out of the way first, above every number in use, so that no current
+                # action has to move up past one.
+                top = max(a.position for a in actions)
+                _renumber(removed, reason, start=top + 1)
+            _renumber(current, reason)
+            if removed:
+                _renumber(removed, reason, start=len(current) + 1)
+        return changed
+
     @property
     def is_closed(self):
         """A closed plan is read-only: still readable, its packs still downloadable."""
@@ -200,6 +243,10 @@ class Section(Removable, Versioned):
         return save_with_reason(self, reason)
 
     @transaction.atomic
+    def next_position(self):
+        """The number after the section's last action (removed ones keep theirs)."""
+        return (self.actions.aggregate(last=Max("position"))["last"] or 0) + 1
+
     def add_action(self, *, text, outcomes, timescale, due_date, leads, reason="Action added"):
         """A new action at the end of the section. The section's actions are locked while
         the next position is chosen, so two people adding at once get 3 and 4, not 3 twice."""

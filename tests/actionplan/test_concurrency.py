@@ -66,7 +66,7 @@ def test_an_action_edited_by_two_managers_keeps_the_first_save(client, manager, 
     form = client.get(url).context["form"]
     data = {
         name: form[name].value() for name in ("text", "outcomes", "leads", "timescale", "version")
-    }
+    } | {"wording_reason": "Reworded"}
     assert client.post(url, data | {"text": "First wording"}).status_code == 302
     assert client.post(url, data | {"text": "Second wording"}).status_code == 409
     assert Action.objects.get(pk=action.pk).text == "First wording"

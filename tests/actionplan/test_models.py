@@ -69,38 +69,55 @@ def test_a_timescale_that_does_not_parse_is_a_validation_error_not_a_crash(secti
     assert "Enter the timescale as a month and year" in str(error.value.message_dict["timescale"])
 
 
-def test_moving_an_action_up_renumbers_the_actions_it_passes(section):
+def test_moving_an_action_to_a_free_number_changes_no_other_ref(section):
     first, second, third = (make_action(section, n) for n in (1, 2, 3))
-    third.move_to(section, 1, reason="Most urgent first")
-    assert refs(section) == [("Action 3", "2.1"), ("Action 1", "2.2"), ("Action 2", "2.3")]
+    first.move_to(section, 5, reason="Least urgent last")
+    assert refs(section) == [("Action 2", "2.2"), ("Action 3", "2.3"), ("Action 1", "2.5")]
 
 
-def test_moving_an_action_down_renumbers_the_actions_it_passes(section):
+def test_moving_an_action_to_a_number_in_use_is_refused_and_changes_nothing(section):
     first, second, third = (make_action(section, n) for n in (1, 2, 3))
-    first.move_to(section, 3, reason="Least urgent last")
-    assert refs(section) == [("Action 2", "2.1"), ("Action 3", "2.2"), ("Action 1", "2.3")]
+    with pytest.raises(ValidationError) as error:
+        third.move_to(section, 1, reason="Most urgent first")
+    assert "2.1 is already taken" in str(error.value)
+    assert "the next is 2.4" in str(error.value)
+    assert refs(section) == [("Action 1", "2.1"), ("Action 2", "2.2"), ("Action 3", "2.3")]
 
 
-def test_moving_an_action_to_another_section_closes_the_gap_it_leaves(small_plan, section):
+def test_moving_an_action_to_another_section_puts_it_last_and_leaves_a_gap(small_plan, section):
     other = saved(Section(plan=small_plan, number=3, title="Protect"))
     a1, a2, a3 = (make_action(section, n) for n in (1, 2, 3))
     b1 = make_action(other, 1)
-    a1.move_to(other, 1, reason="Belongs with protection")
-    assert refs(section) == [("Action 2", "2.1"), ("Action 3", "2.2")]
+    a1.move_to(other, None, reason="Belongs with protection")
+    assert refs(section) == [("Action 2", "2.2"), ("Action 3", "2.3")]
     assert refs(other) == [("Action 1", "3.1"), ("Action 1", "3.2")]
     b1.refresh_from_db()
-    assert b1.ref == "3.2"
+    assert b1.ref == "3.1"
 
 
-def test_a_move_records_one_history_row_per_action_that_changed_with_the_reason(section):
+def test_renumbering_closes_the_gaps_with_a_reason_and_puts_removed_actions_after(
+    small_plan, section
+):
+    a1, a2, a3, a4 = (make_action(section, n) for n in (1, 2, 3, 4))
+    a1.remove("Merged into 2.2")
+    a3.move_to(section, 9, reason="Last")
+    assert small_plan.renumbering() == [(a2, 1), (a4, 2), (a3, 3)]
+
+    changed = small_plan.renumber("Agreed at the board")
+
+    assert changed == [("2.2", "2.1"), ("2.4", "2.2"), ("2.9", "2.3")]
+    for action, ref in ((a2, "2.1"), (a4, "2.2"), (a3, "2.3"), (a1, "2.4")):
+        action.refresh_from_db()
+        assert action.ref == ref
+    assert a2.history.latest().history_change_reason == "Agreed at the board"
+    assert small_plan.renumbering() == []
+
+
+def test_a_move_records_one_history_row_for_the_action_moved_with_the_reason(section):
     first, second, third = (make_action(section, n) for n in (1, 2, 3))
-    third.move_to(section, 1, reason="Most urgent first")
-    for action, expected_rows in ((first, 2), (second, 2), (third, 2)):
-        records = list(action.history.order_by("history_date"))
-        assert len(records) == expected_rows
-        assert records[-1].history_change_reason == "Most urgent first"
-    # the temporary parking place never reached the history
-    assert not Action.history.filter(position=32000).exists()
+    third.move_to(section, 7, reason="Least urgent last")
+    assert [a.history.count() for a in (first, second, third)] == [1, 1, 2]
+    assert third.history.latest().history_change_reason == "Least urgent last"
 
 
 def test_two_actions_cannot_share_a_ref(section):

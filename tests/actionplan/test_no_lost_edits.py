@@ -88,6 +88,7 @@ def test_editing_an_action_two_managers(manager, second_manager, get_action):
         "outcomes": action.outcomes,
         "leads": page.initial["leads"],
         "timescale": action.timescale,
+        "wording_reason": "Agreed wording",
     }
     assert_second_loses(
         first,
@@ -108,7 +109,12 @@ def test_a_change_of_leads_alone_stales_an_open_action_form(manager, second_mana
     first, second = signed_in(manager), signed_in(second_manager)
     initial = first.get(url).context["form"].initial
     awaken = Agency.objects.get(slug="awaken")
-    base = {"text": action.text, "outcomes": action.outcomes, "timescale": action.timescale}
+    base = {
+        "text": action.text,
+        "outcomes": action.outcomes,
+        "timescale": action.timescale,
+        "wording_reason": "Agreed wording",
+    }
     assert_second_loses(
         first,
         second,
@@ -170,13 +176,13 @@ def test_moving_an_action_two_managers(manager, second_manager, get_action):
         signed_in(manager),
         signed_in(second_manager),
         url,
-        {"section": section, "position": 2, "reason": "Agreed order"},
-        {"section": section, "position": 3, "reason": "My order"},
-        "2.2",  # where it is now
+        {"section": section, "position": 7, "reason": "Agreed order"},
+        {"section": section, "position": 8, "reason": "My order"},
+        "2.7",  # where it is now
         "My order",
     )
     action.refresh_from_db()
-    assert action.position == 2
+    assert action.position == 7
 
 
 def test_removing_an_action_that_was_just_edited(manager, second_manager, get_action):
@@ -189,6 +195,7 @@ def test_removing_an_action_that_was_just_edited(manager, second_manager, get_ac
     edit = {
         **hidden_fields(page.content),
         "text": "Reworded to keep it",
+        "wording_reason": "Kept, not merged",
         "outcomes": action.outcomes,
         "leads": page.context["form"].initial["leads"],
         "timescale": action.timescale,

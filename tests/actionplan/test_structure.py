@@ -44,6 +44,25 @@ def test_the_manager_revises_a_timescale_with_a_reason(signed_in_manager, get_ac
     assert "Hotel training moved to winter" in page
 
 
+def test_changing_the_wording_needs_a_reason_kept_in_the_history(signed_in_manager, get_action):
+    action = get_action("4.2")
+    url = reverse("edit_action", args=[action.pk])
+    refused = submit(signed_in_manager, url, action_form(action, text="Train every hotel"))
+    assert "Enter the reason for changing the wording" in refused.text
+    action.refresh_from_db()
+    assert action.text != "Train every hotel"
+
+    saved = submit(
+        signed_in_manager,
+        url,
+        action_form(action, text="Train every hotel", wording_reason="Scope agreed in May"),
+    )
+    assert saved.status_code == 302
+    action.refresh_from_db()
+    assert action.text == "Train every hotel"
+    assert action.history.latest().history_change_reason == "Scope agreed in May"
+
+
 def test_changing_a_timescale_needs_a_reason(signed_in_manager, get_action):
     action = get_action("4.2")
     response = submit(
@@ -88,16 +107,48 @@ def test_an_action_needs_a_lead(signed_in_manager, get_action):
     assert "Select at least one lead" in response.text
 
 
-def test_moving_an_action_renumbers_the_section(signed_in_manager, get_action):
+def test_moving_an_action_keeps_every_other_ref(signed_in_manager, get_action):
     action = get_action("7.6")
-    response = submit(
+    url = reverse("move_action", args=[action.pk])
+    refused = submit(
         signed_in_manager,
-        reverse("move_action", args=[action.pk]),
+        url,
         {"section": action.section_id, "position": 1, "reason": "Investigations first"},
+    )
+    assert "7.1 is already taken: choose a free number (the next is 7.7)" in refused.text
+    section_2 = get_action("2.1").section
+    moved = submit(
+        signed_in_manager,
+        url,
+        {"section": section_2.pk, "position": "", "reason": "Belongs with prevention"},
         follow=True,
     )
-    assert "7.6 is now 7.1." in response.text
-    assert get_action("7.2").text.startswith("BSCB to develop and deliver")
+    assert "7.6 is now 2.4." in moved.text
+    assert get_action("7.1").text.startswith("BSCB to develop and deliver")  # still 7.1
+
+
+def test_renumbering_is_a_deliberate_step_with_a_preview_of_old_and_new_refs(
+    signed_in_manager, get_action, plan
+):
+    get_action("7.2").remove("Merged into 7.1")
+    url = reverse("renumber_plan", args=[plan.slug])
+    preview = signed_in_manager.get(url).text
+    assert "4 refs will change" in preview
+    for old, new in (("7.3", "7.2"), ("7.6", "7.5")):
+        assert f'<td class="govuk-table__cell">{old}</td><td class="govuk-table__cell">{new}' in (
+            preview
+        )
+    no_reason = submit(signed_in_manager, url, {"reason": ""})
+    assert "Enter the reason for renumbering the plan" in no_reason.text
+    moved = get_action("7.6")
+
+    done = submit(signed_in_manager, url, {"reason": "Agreed at the board"}, follow=True)
+
+    assert "The plan has been renumbered: 4 refs changed." in done.text
+    moved.refresh_from_db()
+    assert moved.ref == "7.5"
+    assert moved.history.latest().history_change_reason == "Agreed at the board"
+    assert "renumbering would change nothing" in signed_in_manager.get(url).text
 
 
 def test_moving_to_a_section_of_another_plan_is_refused(signed_in_manager, get_action, tmp_path):

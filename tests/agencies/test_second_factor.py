@@ -74,7 +74,7 @@ def test_the_chair_is_sent_to_set_up_an_app_and_sees_nothing_else_until_then(cli
     response = sign_in(client, chair)
 
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('factor_set_up')}?next=%2F"
+    assert response["Location"] == f"{reverse('factor_set_up')}?next=%2Fwelcome%2F"
     assert client.get(reverse("dashboard"))["Location"].startswith(reverse("factor_set_up"))
     assert client.get("/admin/")["Location"].startswith(reverse("factor_set_up"))
     posted = client.post(reverse("my_emails"), {"evidence_to_review": "on"})
@@ -87,14 +87,14 @@ def test_people_whose_roles_need_no_second_factor_are_not_asked(client, mfa, rol
 
     response = sign_in(client, person)
 
-    assert response["Location"] == "/"
+    assert response["Location"] == reverse("landing")  # each role's first screen
     assert client.get("/").status_code == 200
 
 
 def test_only_the_roles_named_are_asked(client, settings, chair, manager):
     settings.MFA_REQUIRED_ROLES = ["business_manager"]
 
-    assert sign_in(client, chair)["Location"] == "/"
+    assert sign_in(client, chair)["Location"] == reverse("landing")  # each role's first screen
     client.logout()
     assert sign_in(client, manager)["Location"].startswith(reverse("factor_set_up"))
 
@@ -102,7 +102,7 @@ def test_only_the_roles_named_are_asked(client, settings, chair, manager):
 def test_a_superuser_is_asked_when_superusers_are_named(client, settings, db):
     admin = get_user_model().objects.create_superuser("root.admin", "root@example.org")
     settings.MFA_REQUIRED_ROLES = ["chair"]
-    assert sign_in(client, admin)["Location"] == "/"
+    assert sign_in(client, admin)["Location"] == reverse("landing")  # each role's first screen
     client.logout()
 
     settings.MFA_REQUIRED_ROLES = ["superuser"]
@@ -113,7 +113,7 @@ def test_a_superuser_is_asked_when_superusers_are_named(client, settings, db):
 def test_nobody_is_asked_when_no_roles_are_named(client, settings, chair, manager):
     settings.MFA_REQUIRED_ROLES = []
 
-    assert sign_in(client, chair)["Location"] == "/"
+    assert sign_in(client, chair)["Location"] == reverse("landing")  # each role's first screen
     assert client.get(reverse("factor_set_up"))["Location"] == "/"
 
 
@@ -221,7 +221,7 @@ def test_next_time_they_enter_a_code_from_their_app(client, mfa, chair):
     page = client.get(signed_in["Location"])
     wrong_code = client.post(signed_in["Location"], {"code": wrong(code_for(device))})
 
-    assert signed_in["Location"] == verify_page()
+    assert signed_in["Location"] == verify_page(reverse("landing"))
     assert blocked["Location"] == verify_page(reverse("dashboard"))
     assert "Enter the code from your authenticator app</h1>" in page.content.decode()
     assert 'name="next" value="/"' in page.content.decode()

@@ -199,20 +199,19 @@ def test_actions_added_moved_and_completed_in_the_period_are_listed(plan_of_2015
         added._change_reason = "Agreed at the August meeting"
         added.save()
     with time_machine.travel(london(2015, 8, 6, 10), tick=False):
-        action_of(plan_of_2015, "2.3").move_to(section_3, 1, "Belongs with protection")
+        action_of(plan_of_2015, "2.3").move_to(section_3, None, "Belongs with protection")
     rate_on(plan_of_2015, "7.1", Rag.BLUE, "Training delivered", london(2015, 8, 7, 10))
 
     context = pack_context(plan_of_2015, SEPT_30)
     changes = context["changes"]
 
-    assert [(c.ref, c.action_text) for c in changes.added] == [("2.3", "A new action")]
+    assert [(c.ref, c.action_text) for c in changes.added] == [("2.4", "A new action")]
+    # No other action's ref changes (refs are how minutes refer to actions).
     assert [(c.ref, c.detail, c.reason) for c in changes.moved] == [
-        ("3.1", "Was 2.3, now 3.1", "Belongs with protection"),
-        ("3.2", "Was 3.1, now 3.2", "Belongs with protection"),
-        ("3.3", "Was 3.2, now 3.3", "Belongs with protection"),
+        ("3.3", "Was 2.3, now 3.3", "Belongs with protection"),
     ]
     assert [(c.ref, c.reason) for c in changes.completed] == [("7.1", "Training delivered")]
-    assert {m["key"]: m["refs"] for m in context["movement"]}["added"] == ["2.3"]
+    assert {m["key"]: m["refs"] for m in context["movement"]}["added"] == ["2.4"]
 
 
 def test_overdue_means_due_before_the_as_at_date_and_not_blue(plan_of_2015):
