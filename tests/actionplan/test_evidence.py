@@ -75,7 +75,7 @@ def test_a_forged_agency_is_refused_and_nothing_is_written(client, awaken_lead, 
             {"text": "x", "activity_date": "01/01/2099"},
             "Date of the activity must be today or in the past",
         ),
-        ({"text": "x" * 5001, "activity_date": "01/01/2015"}, "5000 characters or fewer"),
+        ({"text": "x" * 5001, "activity_date": "01/01/2015"}, "5,000 characters or fewer"),
     ],
 )
 def test_bad_evidence_gets_a_specific_error_and_changes_nothing(
