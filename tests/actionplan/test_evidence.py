@@ -194,4 +194,3 @@ def test_the_action_page_lists_the_evidence_latest_first(client, awaken_lead, ge
     assert shown[0][0] == f"{today.day} {today:%b %Y}"
     dates = [datetime.datetime.strptime(d, "%d %b %Y") for d, _ in shown if d != "Not recorded"]
     assert dates == sorted(dates, reverse=True)
-    assert "Latest first." in page
