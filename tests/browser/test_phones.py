@@ -31,6 +31,14 @@ PAGES = {
     "dashboard": ("board_member", "/dashboard/", "tbody tr td:last-child"),
     "action page": ("awaken_lead", "/actions/{action}/", ".govuk-summary-list .app-rag"),
 }
+# Other pages with tables, which must fit the screen too.
+MORE_PAGES = {
+    "manage": ("manager", "/manage/"),
+    "activity": ("manager", "/activity/"),
+    "history of an action": ("board_member", "/actions/{action}/history/"),
+    "board packs": ("manager", "/packs/"),
+    "prepare a board pack": ("manager", "/packs/new/"),
+}
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -49,3 +57,18 @@ def test_on_a_phone_the_page_fits_the_screen_and_the_rating_is_in_sight(
     expect(first).to_be_visible()
     expect(first).to_be_in_viewport()
     assert first.evaluate(FULLY_ACROSS), f"The first rating on the {name} is off the screen"
+
+
+def test_on_a_phone_the_other_pages_with_tables_fit_the_screen(
+    request, page, live_server, sign_in, get_action
+):
+    too_wide = {}
+    for name, (who, path) in MORE_PAGES.items():
+        page.context.clear_cookies()
+        sign_in(request.getfixturevalue(who))
+        page.set_viewport_size(PHONE)
+        page.goto(live_server.url + path.format(action=get_action("3.1").pk))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide[name] = width
+    assert too_wide == {}
