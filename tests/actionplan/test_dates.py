@@ -4,10 +4,12 @@ the box in error marked. A date typed whole, as older links carry it, still work
 import datetime
 
 import pytest
+from django import forms
 from django.urls import reverse
 from django.utils import timezone
 from lxml import html
 
+from actionplan.fields import BoundedDateField
 from actionplan.models import EvidenceEntry
 from tests.reporting.conftest import load_seed_copy
 from tests.served import submit
@@ -184,3 +186,17 @@ def test_the_board_pack_asks_its_dates_in_boxes_and_takes_a_link_with_the_date_w
     assert "Draft board pack, as at 30 September 2015" in in_boxes.text
     assert "Draft board pack, as at 30 September 2015" in whole.text
     assert "The as-at date must include a year" in wrong.text
+
+
+def test_a_date_field_rendered_on_its_own_is_the_three_boxes_too():
+    class AsAt(forms.Form):
+        as_at = BoundedDateField(label="As at", required=False)
+
+    page = str(AsAt({"as_at": "2015-09-30"})["as_at"])
+
+    assert boxes(page, "as_at") == {
+        "day": ("30", False),
+        "month": ("9", False),
+        "year": ("2015", False),
+    }
+    assert 'for="id_as_at-day">Day</label>' in page
