@@ -1,4 +1,5 @@
-"""Filters: the forms read from a page's address (``?rag=red``, ``?as_at=2015-09-30``),
+"""Filters: the forms read from a page's address (``?rag=red``, ``?as_at-day=30&as_at-month=9
+&as_at-year=2015``, or a date typed whole as links have it, ``?as_at=2015-09-30``),
 so a view can be bookmarked. The plan overview's filters, the as-at date of a page or
 download, and the activity feed's filters.
 
@@ -41,19 +42,15 @@ class PlanFilterForm(forms.Form):
     no_evidence_since = BoundedDateField(
         label="No evidence since",
         required=False,
-        help_text="For example, 1/4/2015 for the start of a quarter",
-        error_messages={"invalid": "No evidence since must be a real date, like 1/4/2015"},
+        help_text="For example, 1 4 2015 for the start of a quarter",
     )
     as_at = BoundedDateField(
         label="Show the plan as at",
         subject="The as-at date",
         latest=TODAY,
         required=False,
-        help_text="A past date, like 30/9/2015. Leave empty for the plan today.",
-        error_messages={
-            "invalid": "The as-at date must be a real date, like 30/9/2015",
-            "too_late": "The as-at date must be in the past",
-        },
+        help_text="A past date, for example 30 9 2015. Leave it empty for the plan today.",
+        error_messages={"too_late": "The as-at date must be in the past"},
     )
 
     def __init__(self, *args, plan, **kwargs):
@@ -147,16 +144,8 @@ class ChangeFilterForm(forms.Form):
     section = forms.ModelChoiceField(
         label="Section", queryset=Section.objects.none(), required=False, empty_label="Any section"
     )
-    start = BoundedDateField(
-        label="From",
-        required=False,
-        error_messages={"invalid": "From must be a real date, like 1/7/2015"},
-    )
-    end = BoundedDateField(
-        label="To",
-        required=False,
-        error_messages={"invalid": "To must be a real date, like 30/9/2015"},
-    )
+    start = BoundedDateField(label="From", required=False, help_text="For example, 1 7 2015")
+    end = BoundedDateField(label="To", required=False, help_text="For example, 30 9 2015")
 
     def __init__(self, *args, plan, for_action=False, **kwargs):
         super().__init__(*args, **kwargs)

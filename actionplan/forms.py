@@ -52,7 +52,7 @@ class RateForm(VersionedForm, forms.Form):
         max_length=REASON_LIMIT,
         error_messages=_required(
             "Enter the reason for this rating",
-            max_length=f"Reason must be {REASON_LIMIT} characters or fewer",
+            max_length=f"Reason must be {REASON_LIMIT:,} characters or fewer",
         ),
     )
 
@@ -106,17 +106,14 @@ class EvidenceForm(VersionedForm, forms.Form):
         max_length=TEXT_LIMIT,
         error_messages=_required(
             "Enter what was done",
-            max_length=f"What was done must be {TEXT_LIMIT} characters or fewer",
+            max_length=f"What was done must be {TEXT_LIMIT:,} characters or fewer",
         ),
     )
     activity_date = BoundedDateField(
         label="Date of the activity",
         latest=TODAY,
-        help_text="For example, 27/3/2015",
-        error_messages=_required(
-            "Enter the date of the activity",
-            invalid="Date of the activity must be a real date, like 27/3/2015",
-        ),
+        help_text="For example, 27 3 2015",
+        error_messages=_required("Enter the date of the activity"),
     )
     agency = forms.ModelChoiceField(
         label="Agency",
@@ -155,7 +152,7 @@ class WithdrawForm(VersionedForm, forms.Form):
         max_length=REASON_LIMIT,
         error_messages=_required(
             "Enter the reason for withdrawing this entry",
-            max_length=f"Reason must be {REASON_LIMIT} characters or fewer",
+            max_length=f"Reason must be {REASON_LIMIT:,} characters or fewer",
         ),
     )
 
@@ -201,7 +198,7 @@ class ActionForm(VersionedForm, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=TEXT_LIMIT,
         error_messages=_required(
-            "Enter the action", max_length=f"Action must be {TEXT_LIMIT} characters or fewer"
+            "Enter the action", max_length=f"Action must be {TEXT_LIMIT:,} characters or fewer"
         ),
     )
     outcomes = PlainTextField(
@@ -209,7 +206,7 @@ class ActionForm(VersionedForm, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=TEXT_LIMIT,
-        error_messages={"max_length": f"Outcomes must be {TEXT_LIMIT} characters or fewer"},
+        error_messages={"max_length": f"Outcomes must be {TEXT_LIMIT:,} characters or fewer"},
     )
     leads = LeadChoiceField(
         label="Leads",
@@ -241,6 +238,7 @@ class ActionForm(VersionedForm, forms.Form):
         help_text="Needed when the timescale changes. The board sees it beside the original.",
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=REASON_LIMIT,
+        error_messages={"max_length": f"Reason must be {REASON_LIMIT:,} characters or fewer"},
     )
 
     def __init__(self, *args, action=None, **kwargs):
@@ -365,7 +363,7 @@ class RemoveForm(VersionedForm, forms.Form):
         max_length=REASON_LIMIT,
         error_messages=_required(
             "Enter the reason for removing it",
-            max_length=f"Reason must be {REASON_LIMIT} characters or fewer",
+            max_length=f"Reason must be {REASON_LIMIT:,} characters or fewer",
         ),
     )
 

@@ -284,9 +284,10 @@ EVIDENCE_PAGE = 20  # evidence entries on the action's page, the latest first
 
 
 def _evidence_page(action, text):
-    """A page of the action's evidence: ``?evidence=2`` the 20 before the latest 20,
-    and so on. (entries in date order, the earlier page's number, the later page's.)
-    Bounded by the action's own entries: no count, one query."""
+    """A page of the action's evidence, the latest first: ``?evidence=2`` the 20 before
+    the latest 20, and so on, so that the pages and the entries on each run the same way.
+    (entries newest first, the earlier page's number, the later page's.) Bounded by the
+    action's own entries: no count, one query."""
     number = page_number(text, 10**6)
     newest_first = (
         action.evidence_entries.select_related("agency", "recorded_by")
@@ -296,7 +297,7 @@ def _evidence_page(action, text):
     start = (number - 1) * EVIDENCE_PAGE
     entries = list(newest_first[start : start + EVIDENCE_PAGE + 1])
     earlier = number + 1 if len(entries) > EVIDENCE_PAGE else None
-    return entries[:EVIDENCE_PAGE][::-1], earlier, number - 1 if number > 1 else None
+    return entries[:EVIDENCE_PAGE], earlier, number - 1 if number > 1 else None
 
 
 def _action_as_at(request, action, as_at):

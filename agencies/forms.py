@@ -160,7 +160,10 @@ class ReasonForm(forms.Form):
         label="Reason",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter the reason"},
+        error_messages={
+            "required": "Enter the reason",
+            "max_length": "Reason must be 2,000 characters or fewer",
+        },
     )
 
 

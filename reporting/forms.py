@@ -9,7 +9,7 @@ from actionplan.models import Plan
 from .models import PackKind
 from .pack import long_date, plan_created_on
 
-DATE_HINT = "For example, 30/09/2015"
+DATE_HINT = "For example, 30 9 2015"
 
 
 class BoardPackForm(forms.Form):
@@ -37,10 +37,7 @@ class BoardPackForm(forms.Form):
         subject="The as-at date",
         latest=TODAY,
         help_text=f"The pack shows the plan as it stood at the end of this day. {DATE_HINT}",
-        error_messages={
-            "required": "Enter the as-at date",
-            "invalid": "The as-at date must be a real date, for example 30/09/2015",
-        },
+        error_messages={"required": "Enter the as-at date"},
     )
     since = BoundedDateField(
         label="Report changes since (optional)",
@@ -53,10 +50,7 @@ class BoardPackForm(forms.Form):
             "changes since the last issued pack, or since the plan was set up if there is none. "
             f"{DATE_HINT}"
         ),
-        error_messages={
-            "invalid": "The since date must be a real date, for example 30/06/2015",
-            "too_late": "The since date must be before the as-at date",
-        },
+        error_messages={"too_late": "The since date must be before the as-at date"},
     )
 
     def __init__(self, *args, **kwargs):

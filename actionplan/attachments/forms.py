@@ -98,7 +98,7 @@ class WithdrawAttachmentForm(VersionedForm, forms.Form):
         max_length=REASON_LIMIT,
         error_messages=_required(
             "Enter the reason for withdrawing this attachment",
-            max_length=f"Reason must be {REASON_LIMIT} characters or fewer",
+            max_length=f"Reason must be {REASON_LIMIT:,} characters or fewer",
         ),
     )
 

@@ -22,6 +22,7 @@ from django.forms.boundfield import BoundField
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from actionplan.fields import PARTS, DateInput
 from actionplan.models import Rag
 
 register = template.Library()
@@ -36,7 +37,7 @@ INPUT_CLASSES = {
     "checkbox": ("govuk-checkboxes__input", ""),
     "multi": ("govuk-input", "govuk-input--error"),
 }
-FIELDSET_KINDS = {"radios", "checkboxes", "multi"}
+FIELDSET_KINDS = {"radios", "checkboxes", "multi", "dateparts"}
 
 
 def widget_kind(widget):
@@ -45,6 +46,8 @@ def widget_kind(widget):
     # DateInput is a TextInput.
     if widget.is_hidden:
         return "hidden"
+    if isinstance(widget, DateInput):
+        return "dateparts"
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
@@ -77,9 +80,26 @@ def error_target(field):
     """The id the error summary links to: the input itself, or a group's first input."""
     kind = widget_kind(field.field.widget)
     base_id = field.field.widget.attrs.get("id") or field.auto_id
+    if kind == "dateparts":
+        return f"{base_id}-{(date_error_parts(field) or PARTS)[0]}"
     if kind in FIELDSET_KINDS:
         return f"{base_id}_0"
     return field.id_for_label or base_id
+
+
+def date_error_parts(field):
+    """The boxes of a date to mark: those the error names, or all three (GOV.UK: when the
+    date as a whole is wrong, every box is)."""
+    named = []
+    for error in field.errors.as_data():
+        parts = (error.params or {}).get("parts") or PARTS
+        named += [part for part in parts if part not in named]
+    return [part for part in PARTS if part in named]
+
+
+def character_limit(field, kind):
+    """A textarea's max_length, for the GOV.UK character count; None for anything else."""
+    return getattr(field.field, "max_length", None) if kind == "textarea" else None
 
 
 def _render_widget(field, kind, classes, describedby):
@@ -91,7 +111,12 @@ def _render_widget(field, kind, classes, describedby):
     css = [base_class, widget.attrs.get("class", ""), "" if kind == "checkbox" else classes]
     if field.errors and error_class:
         css.append(error_class)
+    if character_limit(field, kind):
+        # The count shows the limit as the person types; no maxlength cuts text silently.
+        css.append("govuk-js-character-count")
     attrs = {"class": " ".join(c for c in css if c)}
+    if character_limit(field, kind):
+        attrs["maxlength"] = False
     if describedby:
         attrs["aria-describedby"] = describedby
     # GOV.UK advise against autofocus: it disorients screen-reader users.
@@ -148,7 +173,9 @@ def govuk_field(field, label="", label_class="", hint=None, classes="", heading=
         hint = mark_safe(field.help_text) if field.help_text else ""  # noqa: S308
     hint_id = f"{base_id}-hint" if hint else ""
     error_id = f"{base_id}-error" if field.errors else ""
-    describedby = " ".join(i for i in (hint_id, error_id) if i)
+    maxlength = character_limit(field, kind)
+    info_id = f"{base_id}-info" if maxlength else ""
+    describedby = " ".join(i for i in (hint_id, error_id, info_id) if i)
     context = {
         "kind": kind,
         "id": base_id,
@@ -160,6 +187,9 @@ def govuk_field(field, label="", label_class="", hint=None, classes="", heading=
         "hint": hint,
         "hint_id": hint_id,
         "error_id": error_id,
+        "maxlength": maxlength,
+        "info_id": info_id,
+        "limit_words": f"{maxlength:,}" if maxlength else "",
         "errors": field.errors,
         "describedby": describedby,
         "classes": classes,
@@ -168,6 +198,10 @@ def govuk_field(field, label="", label_class="", hint=None, classes="", heading=
     }
     if kind in ("radios", "checkboxes"):
         context["choices"] = _choices(field)
+    elif kind == "dateparts":
+        context["parts"] = field.field.widget.parts(
+            field.html_name, field.value(), base_id, date_error_parts(field)
+        )
     else:
         # A group's aria-describedby goes on its fieldset, not on each input.
         widget_describedby = "" if kind == "multi" else describedby

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from lxml import html
 
 from actionplan.models import EvidenceEntry
 from agencies.models import Agency, Membership
@@ -75,7 +76,7 @@ def test_a_forged_agency_is_refused_and_nothing_is_written(client, awaken_lead, 
             {"text": "x", "activity_date": "01/01/2099"},
             "Date of the activity must be today or in the past",
         ),
-        ({"text": "x" * 5001, "activity_date": "01/01/2015"}, "5000 characters or fewer"),
+        ({"text": "x" * 5001, "activity_date": "01/01/2015"}, "5,000 characters or fewer"),
     ],
 )
 def test_bad_evidence_gets_a_specific_error_and_changes_nothing(
@@ -164,3 +165,32 @@ def test_another_lead_of_the_same_agency_may_not_edit_an_entry_they_did_not_reco
 def test_an_entry_that_does_not_exist_is_404(client, awaken_lead):
     client.force_login(awaken_lead)
     assert client.get(reverse("edit_evidence", args=[999999])).status_code == 404
+
+
+def evidence_shown(page):
+    """The evidence table's rows as a person reads them: (date of activity, its text)."""
+    (table,) = html.fromstring(page).xpath('//h2[@id="evidence"]/following::table[1]')
+    return [
+        (row.xpath("./td[1]")[0].text_content().strip(), row.xpath("./td[2]")[0].text_content())
+        for row in table.xpath("./tbody/tr")
+    ]
+
+
+def test_the_action_page_lists_the_evidence_latest_first(client, awaken_lead, get_action):
+    action = get_action("3.1")
+    client.force_login(awaken_lead)
+    add_url = reverse("add_evidence", args=[action.pk])
+    today = timezone.localdate()
+    days = {"Newest": today, "Oldest": today - datetime.timedelta(days=2)}
+    days["Middle"] = today - datetime.timedelta(days=1)
+    for text, day in days.items():  # added out of order
+        typed = {"activity_date-day": day.day, "activity_date-month": day.month}
+        submit(client, add_url, {"text": text, **typed, "activity_date-year": day.year})
+
+    page = client.get(reverse("action_detail", args=[action.pk])).text
+
+    shown = evidence_shown(page)
+    assert [text.split()[0] for _, text in shown[:3]] == ["Newest", "Middle", "Oldest"]
+    assert shown[0][0] == f"{today.day} {today:%b %Y}"
+    dates = [datetime.datetime.strptime(d, "%d %b %Y") for d, _ in shown if d != "Not recorded"]
+    assert dates == sorted(dates, reverse=True)

@@ -233,14 +233,14 @@ def test_the_action_page_shows_the_latest_entries_and_pages_back_through_the_res
     url = reverse("action_detail", args=[action.pk])
     first = client.get(url)
     texts = [e.text for e in first.context["entries"]]
-    assert texts == [f"Entry {n}" for n in range(25, 45)]  # the latest 20, oldest first
+    assert texts == [f"Entry {n}" for n in range(44, 24, -1)]  # the latest 20, latest first
     assert link(first.text, "prev") is None
     second = client.get(link(first.text, "next"))
-    assert [e.text for e in second.context["entries"]] == [f"Entry {n}" for n in range(5, 25)]
+    assert [e.text for e in second.context["entries"]] == [f"Entry {n}" for n in range(24, 4, -1)]
     third = client.get(link(second.text, "next"))
     assert len(third.context["entries"]) == 5 + seed_entries
     assert link(third.text, "next") is None
-    assert client.get(link(third.text, "prev")).context["entries"][0].text == "Entry 5"
+    assert client.get(link(third.text, "prev")).context["entries"][0].text == "Entry 24"
     assert link(second.text, "prev") == url + "#evidence"
 
 

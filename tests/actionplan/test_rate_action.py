@@ -44,7 +44,7 @@ def test_the_rating_page_shows_the_current_rating_and_last_reason(client, chair,
         ({"rag": "red", "reason": "   "}, "Enter the reason for this rating"),
         ({"reason": "Because"}, "Select a rating"),
         ({"rag": "purple", "reason": "Because"}, "Select a rating from the list"),
-        ({"rag": "red", "reason": "x" * 2001}, "Reason must be 2000 characters or fewer"),
+        ({"rag": "red", "reason": "x" * 2001}, "Reason must be 2,000 characters or fewer"),
     ],
 )
 def test_bad_ratings_get_a_specific_error_and_change_nothing(

@@ -209,7 +209,7 @@ def test_the_form_offers_the_plan_and_asks_for_the_dates(client, manager, plan):
     response = client.get(reverse("board_pack_new"))
     assert response.status_code == 200
     page = response.content.decode()
-    for text in ["Prepare a board pack", 'name="as_at"', 'name="since"', plan.title]:
+    for text in ["Prepare a board pack", 'name="as_at-day"', 'name="since-year"', plan.title]:
         assert text in page
 
 

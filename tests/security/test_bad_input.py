@@ -498,8 +498,29 @@ def test_an_extreme_date_or_timescale_in_any_form_is_refused_not_a_server_error(
             values = EXTREME_TIMESCALES
         else:
             continue
+        # A date sent whole is read only when its Day, Month and Year boxes are not sent.
+        others = {k: v for k, v in baseline.items() if not k.startswith(f"{field}-")}
         for value in values:
-            assert check(client, "post", url, {**baseline, field: [value]}) != 302, (field, value)
+            assert check(client, "post", url, {**others, field: [value]}) != 302, (field, value)
+
+
+EXTREME_BOXES = [
+    ("1", "1", "1"),
+    ("31", "12", "9999"),
+    ("0", "0", "0000"),
+    ("99999999999999999999", "1", "2015"),
+    ("１", "１", "２０１５"),
+    ("-1", "-1", "-2015"),
+]
+
+
+@pytest.mark.parametrize("name", ["add_evidence", "edit_evidence"])
+def test_an_extreme_date_typed_in_the_boxes_is_refused_not_a_server_error(client, world, name):
+    url, baseline = baseline_for(client, world, name)
+    for day, month, year in EXTREME_BOXES:
+        typed = {"activity_date-day": [day], "activity_date-month": [month]}
+        typed["activity_date-year"] = [year]
+        assert check(client, "post", url, {**baseline, **typed}) != 302, (day, month, year)
 
 
 # -- issue 10: odd charsets, and control characters on the way out -------------------------
