@@ -1,9 +1,20 @@
 """Actions and their leads: what the plan says will be done, by whom and by when."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -11,6 +22,10 @@ from ..historical import tracked
 from ..timescales import TimescaleError, parse_timescale
 from .base import Removable, Versioned, required_reason, save_with_reason
 from .rag import RAG_VALUES, Rag
+
+# A rating carried over from the Word plan (no date) counts as given when the plan was
+# loaded; the evidence loaded with it (within this long of the action) is not "new".
+CARRIED_OVER = datetime.timedelta(hours=1)
 
 
 class ActionQuerySet(models.QuerySet):
@@ -53,8 +68,8 @@ class ActionQuerySet(models.QuerySet):
 
     def with_new_evidence_since_rating(self):
         """Rated actions with a current evidence entry recorded after the rating. A rating
-        carried over from the Word plan has no date: entries recorded since the action
-        was loaded count as new."""
+        carried over from the Word plan has no date: it counts as given when the plan was
+        loaded, with the evidence loaded with it (``CARRIED_OVER``)."""
         from .evidence import EvidenceEntry
 
         loaded = (
@@ -62,9 +77,12 @@ class ActionQuerySet(models.QuerySet):
             .order_by("history_date")
             .values("history_date")[:1]
         )
+        carried_over = ExpressionWrapper(
+            Subquery(loaded) + Value(CARRIED_OVER), output_field=models.DateTimeField()
+        )
         newer = EvidenceEntry.objects.current().filter(
             action=OuterRef("pk"),
-            recorded_at__gt=Coalesce(OuterRef("rated_at"), Subquery(loaded)),
+            recorded_at__gt=Coalesce(OuterRef("rated_at"), carried_over),
         )
         return self.exclude(rag="").filter(Exists(newer))
 
@@ -180,14 +198,16 @@ class Action(Removable, Versioned):
 
     def last_rated_at(self):
         """When the current rating was given: ``rated_at``, or for a rating carried over
-        from the Word plan (no date), when the action was loaded. None if not rated.
+        from the Word plan (no date), when the action was loaded (and the evidence loaded
+        with it: ``CARRIED_OVER``). None if not rated.
         ``ActionQuerySet.with_new_evidence_since_rating`` asks the same in SQL."""
         if not self.rag:
             return None
         if self.rated_at:
             return self.rated_at
         first = self.history.order_by("history_date").values_list("history_date", flat=True)
-        return first.first()
+        loaded = first.first()
+        return loaded + CARRIED_OVER if loaded else None
 
     def revise_timescale(self, label, reason):
         """Move the target date, keeping the original and recording why."""

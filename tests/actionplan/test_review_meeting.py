@@ -271,3 +271,15 @@ def test_reconstructed_titles_and_the_load_are_said_once_not_on_every_heading(
     assert overview.count("loaded from its Word document") == 1
     activity = client.get(reverse("activity_for", args=[plan.slug])).content.decode()
     assert "Loaded from the seed plan" not in activity
+
+
+def test_ratings_carried_over_from_the_word_plan_are_not_flagged_for_the_evidence_loaded_with_them(
+    client, plan, chair
+):
+    carried_over = Action.objects.in_plan(plan).exclude(rag="").filter(rated_at=None)
+    assert carried_over.exists()
+    assert not Action.objects.in_plan(plan).with_new_evidence_since_rating().exists()
+    client.force_login(chair)
+    page = client.get(start_url(plan)).content.decode()
+    assert "New evidence since the last rating <span" in page
+    assert "(0)" in page.split('id="new-evidence"')[1].split("</h2>")[0]
