@@ -154,7 +154,7 @@ def test_the_csv_export_neutralises_formulas(client, world, hostile_plan):
 
     response = client.get(reverse("export_csv"))
 
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     cells = [cell for row in rows for cell in row]
     assert response.status_code == 200
     for cell in cells:
