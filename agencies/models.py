@@ -164,6 +164,7 @@ class AuditEvent(models.Model):
         PACK_DOWNLOAD = "pack_download", "Board pack downloaded"
         EXPORT = "export", "Plan exported"
         ATTACHMENT_DOWNLOAD = "attachment_download", "Attachment downloaded"
+        PACK_WITHDRAWN = "pack_withdrawn", "Board pack withdrawn"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     event = models.CharField(max_length=20, choices=Event.choices)
@@ -189,6 +190,7 @@ class AuditEvent(models.Model):
                         "pack_download",
                         "export",
                         "attachment_download",
+                        "pack_withdrawn",
                     ]
                 ),
                 name="audit_event_valid",
