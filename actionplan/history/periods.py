@@ -198,51 +198,43 @@ class _Reader:
             setattr(changes, name, [change for _, change in items])
         return changes
 
-    def _ratings(self, action_id, timeline, changes):
+    def _edits(self, timeline, changed):
+        """(previous, record) for each edit of the action in the period of which
+        ``changed(previous, record)`` holds."""
         for previous, record in timeline.pairs_within(self.start, self.end):
-            if record.history_type != "~" or previous is None:
-                continue
-            if not is_rating_decision(previous, record):
-                continue
-            changes.ratings.append(
-                (
-                    self.order(action_id),
-                    RatingChange(
-                        ref=self.ref(action_id, record.history_date),
-                        action_text=record.text,
-                        old=previous.rag,
-                        new=record.rag,
-                        reason=record.rag_reason or record.history_change_reason or "",
-                        by=record.history_user_name or person_name(record.rated_by),
-                        when=record.history_date,
-                        direction=Rag.direction(previous.rag, record.rag),
-                    ),
-                )
+            if record.history_type == "~" and previous is not None and changed(previous, record):
+                yield previous, record
+
+    def _ratings(self, action_id, timeline, changes):
+        for previous, record in self._edits(timeline, is_rating_decision):
+            change = RatingChange(
+                ref=self.ref(action_id, record.history_date),
+                action_text=record.text,
+                old=previous.rag,
+                new=record.rag,
+                reason=record.rag_reason or record.history_change_reason or "",
+                by=record.history_user_name or person_name(record.rated_by),
+                when=record.history_date,
+                direction=Rag.direction(previous.rag, record.rag),
             )
+            changes.ratings.append((self.order(action_id), change))
 
     def _timescales(self, action_id, timeline, changes):
         """Each revision of the timescale in the period, with its reason (a revision
         always has one: ``Action.revise_timescale``)."""
-        for previous, record in timeline.pairs_within(self.start, self.end):
-            if record.history_type != "~" or previous is None:
-                continue
-            if record.timescale == previous.timescale:
-                continue
-            changes.timescales.append(
-                (
-                    self.order(action_id),
-                    TimescaleChange(
-                        ref=self.ref(action_id, record.history_date),
-                        action_text=record.text,
-                        old=previous.timescale,
-                        new=record.timescale,
-                        reason=record.history_change_reason or "",
-                        by=record.history_user_name,
-                        when=record.history_date,
-                        later=record.due_date > previous.due_date,
-                    ),
-                )
+        revised = lambda previous, record: record.timescale != previous.timescale  # noqa: E731
+        for previous, record in self._edits(timeline, revised):
+            change = TimescaleChange(
+                ref=self.ref(action_id, record.history_date),
+                action_text=record.text,
+                old=previous.timescale,
+                new=record.timescale,
+                reason=record.history_change_reason or "",
+                by=record.history_user_name,
+                when=record.history_date,
+                later=record.due_date > previous.due_date,
             )
+            changes.timescales.append((self.order(action_id), change))
 
     def _lifecycle(self, action_id, timeline, before, after, changes):
         order = self.order(action_id)
