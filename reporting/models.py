@@ -100,6 +100,10 @@ class BoardPack(models.Model):
     )
     issued_by_name = models.CharField(max_length=200, help_text="As printed on the cover.")
     issued_at = models.DateTimeField(default=timezone.now)
+    # 1 for the first pack of the plan as at this date; 2 for one issued after that was
+    # withdrawn, and so on. Unique with the plan and date: the database refuses a second
+    # pack issued for a date at the same moment as another.
+    issue_number = models.PositiveSmallIntegerField(default=1, editable=False)
     pdf = models.BinaryField(editable=False)
     sha256 = models.CharField("SHA-256", max_length=64, editable=False)
 
@@ -110,7 +114,9 @@ class BoardPack(models.Model):
     class Meta:
         ordering = ["plan", "-as_at"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "as_at"], name="board_pack_once_per_plan_date"),
+            models.UniqueConstraint(
+                fields=["plan", "as_at", "issue_number"], name="board_pack_once_per_plan_date"
+            ),
             models.CheckConstraint(
                 condition=Q(since_date__lte=F("as_at")), name="board_pack_since_not_after_as_at"
             ),

@@ -174,3 +174,23 @@ def test_a_withdrawn_pack_is_no_longer_the_baseline_of_the_next_pack(plan, manag
         datetime.date(2015, 6, 30),
         june,
     )
+
+
+def test_the_date_of_a_withdrawn_pack_can_be_issued_again_and_is_then_the_baseline(
+    plan_of_2015, manager, fake_pdf
+):
+    plan = plan_of_2015
+    from reporting.issuing import PackAlreadyIssued, issue_pack
+
+    september = datetime.date(2015, 9, 30)
+    first = issue_pack(plan, september, by=manager)
+    with pytest.raises(PackAlreadyIssued):
+        issue_pack(plan, september, by=manager)
+    first.withdraw("Issued before the police had reported", by=manager)
+
+    second = issue_pack(plan, september, by=manager)
+
+    assert (first.issue_number, second.issue_number) == (1, 2)
+    assert BoardPack.objects.last_before(plan, datetime.date(2015, 12, 31)) == second
+    with pytest.raises(PackAlreadyIssued, match="has already been issued"):
+        issue_pack(plan, september, by=manager)
