@@ -10,14 +10,6 @@ from tests.served import submit
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def empty_section(plan):
-    section = Section(plan=plan, number=8, title="Missing children")
-    section._change_reason = "Added for the next quarter"
-    section.save()
-    return section
-
-
 def test_removing_a_section_with_actions_says_first_to_move_or_remove_them(client, manager, plan):
     client.force_login(manager)
     section = Section.objects.get(plan=plan, number=2)
@@ -60,6 +52,6 @@ def test_the_plan_overview_says_when_a_section_has_no_actions(client, board_memb
 
     page = client.get(reverse("plan_overview")).content.decode()
 
-    assert "8. Missing children" in page
+    assert "8. Spare" in page
     assert "There are no actions in section 8." in page
     assert "There are no actions in section 2." not in page
