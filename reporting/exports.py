@@ -133,7 +133,8 @@ class _Line:
 def csv_lines(snapshot, filtered=""):
     """The CSV, a line at a time: what it was filtered by (if it was), then the header."""
     if filtered:
-        yield csv.writer(_Line(), lineterminator="\r\n").writerow([neutralise(filtered)])
+        line = csv.writer(_Line(), lineterminator="\r\n")
+        yield line.writerow([neutralise(clean_text(filtered))])
     writer = csv.DictWriter(_Line(), fieldnames=COLUMNS, lineterminator="\r\n")
     yield writer.writeheader()
     for row in rows(snapshot, csv_entry):

@@ -194,3 +194,22 @@ def test_filters_that_cannot_be_read_are_a_clear_message_not_a_file(
         assert "There is a problem" in page and message in page
         assert "The plan could not be downloaded with these filters" in page
         assert f'href="/plans/cse-operational-action-plan/?{query.replace("/", "%2F")}"' in page
+
+
+def test_every_kind_of_filter_is_named_in_the_first_line_and_the_file_name(
+    client, board_member, plan
+):
+    client.force_login(board_member)
+    section = plan.sections.get(number=2)
+    query = f"section={section.pk}&rag=none&overdue=on&no_evidence_since=1/4/2015&q=media"
+
+    response = client.get(reverse("export_csv") + "?" + query)
+
+    assert csv_of(response)[0] == [
+        "Filtered: section 2. Prevention and Public Confidence; RAG Not rated; overdue only; "
+        "no evidence since 1 April 2015; search “media”"
+    ]
+    assert (
+        "-section-2-not-rated-overdue-no-evidence-since-2015-04-01-search-"
+        in (response["Content-Disposition"])
+    )
