@@ -594,4 +594,4 @@ def test_whatever_is_pasted_into_evidence_the_exports_still_download(client, wor
     assert response.status_code == 302 and "/actions/" in response["Location"], text
     assert (xlsx.status_code, csv_export.status_code) == (200, 200)
     load_workbook(io.BytesIO(xlsx.content))
-    assert not CONTROL_CHARACTER.search(csv_export.content.decode())
+    assert not CONTROL_CHARACTER.search(csv_export.getvalue().decode())
