@@ -30,8 +30,13 @@ class PlanFilterForm(forms.Form):
     section = forms.ModelChoiceField(
         queryset=Section.objects.none(), required=False, empty_label="All sections"
     )
-    rag = forms.ChoiceField(
-        label="RAG rating", choices=[("", "Any rating"), *Rag.form_choices()], required=False
+    rag = forms.MultipleChoiceField(
+        label="RAG rating",
+        choices=Rag.form_choices(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply. None selected: any rating",
+        error_messages={"invalid_choice": "Select RAG ratings from the list"},
     )
     lead = forms.ModelChoiceField(
         label="Lead agency or group",
@@ -83,7 +88,7 @@ class ActionFilter:
     @property
     def is_filtered(self):
         return self.form.is_valid() and any(
-            value not in (None, "", False)
+            value not in (None, "", False, [])
             for name, value in self.form.cleaned_data.items()
             if name != "as_at"
         )
@@ -110,8 +115,8 @@ class ActionFilter:
                 (f"section {section.number}. {section.title}", f"section-{section.number}")
             )
         if data.get("rag"):
-            label = Rag.label_for(data["rag"])
-            chosen.append((f"RAG {label}", slugify(label)))
+            labels = [label for value, label in Rag.form_choices() if value in data["rag"]]
+            chosen.append((f"RAG {', '.join(labels)}", "-".join(map(slugify, labels))))
         if data.get("lead"):
             chosen.append((f"lead agency {data['lead'].name}", data["lead"].slug))
         if data.get("overdue"):
@@ -138,7 +143,7 @@ class ActionFilter:
         data = self.form.cleaned_data
         if data.get("section") and action.section_id != data["section"].pk:
             return False
-        if data.get("rag") and action.rag != Rag.from_form(data["rag"]):
+        if data.get("rag") and action.rag not in {Rag.from_form(rag) for rag in data["rag"]}:
             return False
         if data.get("lead") and all(lead.agency_id != data["lead"].pk for lead in action.lead_list):
             return False

@@ -175,7 +175,7 @@ def test_each_evidence_entry_says_its_date_agency_and_recorder(
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("rag=purple", "Select a valid choice"),
+        ("rag=purple", "Select RAG ratings from the list"),
         ("no_evidence_since=31/02/2015", "No evidence since must be a real date"),
         ("lead=999999", "Select a valid choice"),
     ],
@@ -213,3 +213,25 @@ def test_every_kind_of_filter_is_named_in_the_first_line_and_the_file_name(
         "-section-2-not-rated-overdue-no-evidence-since-2015-04-01-search-"
         in (response["Content-Disposition"])
     )
+
+
+def test_several_ratings_can_be_chosen_and_the_download_keeps_them_all(
+    client, board_member, red_police_action, police, get_action
+):
+    client.force_login(board_member)
+    overview = client.get(reverse("plan_overview") + f"?rag=red&rag=amber&lead={police.pk}")
+
+    link = download_link(overview, "Excel")
+    response = client.get(link)
+
+    assert "rag=red&rag=amber" in link
+    today = datetime.date.today().isoformat()
+    assert response["Content-Disposition"] == (
+        "attachment; "
+        f'filename="cse-operational-action-plan-red-amber-lancashire-police-{today}.xlsx"'
+    )
+    sheet = load_workbook(io.BytesIO(response.content))["Action plan"]
+    assert sheet["A1"].value == "Filtered: RAG Red, Amber; lead agency Lancashire Police"
+    rags = {row[1]: row[7] for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert rags and set(rags.values()) <= {"Red", "Amber"}
+    assert rags["4.1"] == "Red"
