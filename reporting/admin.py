@@ -33,6 +33,7 @@ class BoardPackAdmin(ReadOnlyAdmin):
         "issued_by",
         "issued_by_name",
         "issued_at",
+        "issue_number",
         "sha256",
         "size",
         "download",

@@ -194,3 +194,20 @@ def test_the_date_of_a_withdrawn_pack_can_be_issued_again_and_is_then_the_baseli
     assert BoardPack.objects.last_before(plan, datetime.date(2015, 12, 31)) == second
     with pytest.raises(PackAlreadyIssued, match="has already been issued"):
         issue_pack(plan, september, by=manager)
+
+
+def test_the_admin_shows_withdrawals_but_cannot_add_change_or_delete_them(manager, mistaken):
+    from django.contrib.admin import site
+    from django.test import RequestFactory
+
+    from reporting.models import PackWithdrawal
+
+    withdrawal = mistaken.withdraw("Issued with the wrong as-at date", by=manager)
+    request = RequestFactory().get("/")
+    manager.is_superuser = manager.is_staff = True
+    request.user = manager
+    admin = site._registry[PackWithdrawal]
+
+    assert not admin.has_add_permission(request)
+    assert not admin.has_change_permission(request, withdrawal)
+    assert not admin.has_delete_permission(request, withdrawal)
