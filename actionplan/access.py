@@ -8,8 +8,8 @@ Roles come from memberships (agencies.Membership):
   withdraws the entries they recorded themselves;
 - chair (of the group that owns the plan): rates any action, with a reason;
 - business manager: edits the plan's structure, agencies, people and memberships,
-  and generates and issues board packs -- but never changes a superuser, nor their own
-  roles (the "person" rules);
+  and generates, issues and (issued by mistake) withdraws board packs -- but never
+  changes a superuser, nor their own roles (the "person" rules);
 - superuser: everything, and the Django admin.
 
 One rule everywhere: an object that does not exist (or that the person may not see)
@@ -242,6 +242,11 @@ RULES = {
             not attachment.is_withdrawn and viewer.may_edit_evidence(attachment.entry)
         ),
     },
+    "pack": {
+        # A withdrawn pack is kept, and read as it was issued (marked withdrawn).
+        "download": _anyone,
+        "withdraw": lambda viewer, pack: viewer.may_issue_packs and not pack.is_withdrawn,
+    },
 }
 
 
@@ -358,3 +363,16 @@ def get_attachment_for(request, pk, to):
     )
     check(viewer, "attachment", _found(attachment, "attachment"), to)
     return attachment
+
+
+def get_pack_for(request, pk, to="download"):
+    """The issued board pack ``pk`` if the person may ``to`` ("download", "withdraw") it."""
+    from reporting.models import BoardPack  # reporting builds on the plan, not the reverse
+
+    viewer = require_member(request)
+    pack = BoardPack.objects.select_related("plan", "withdrawal").filter(pk=pk)
+    if to != "download":
+        pack = pack.defer("pdf")
+    pack = pack.first()
+    check(viewer, "pack", _found(pack, "board pack"), to)
+    return pack

@@ -11,12 +11,14 @@ already in memory for the page, so the same code filters both.
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.text import slugify
 
 from agencies.models import Agency, Membership
 
 from .fields import TODAY, BoundedDateField
 from .history import KINDS, date_range
 from .models import Rag, Section
+from .snapshot import SectionRow
 
 
 class PlanFilterForm(forms.Form):
@@ -29,8 +31,13 @@ class PlanFilterForm(forms.Form):
     section = forms.ModelChoiceField(
         queryset=Section.objects.none(), required=False, empty_label="All sections"
     )
-    rag = forms.ChoiceField(
-        label="RAG rating", choices=[("", "Any rating"), *Rag.form_choices()], required=False
+    rag = forms.MultipleChoiceField(
+        label="RAG rating",
+        choices=Rag.form_choices(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply. None selected: any rating",
+        error_messages={"invalid_choice": "Select RAG ratings from the list"},
     )
     lead = forms.ModelChoiceField(
         label="Lead agency or group",
@@ -78,10 +85,54 @@ class ActionFilter:
     @property
     def is_filtered(self):
         return self.form.is_valid() and any(
-            value not in (None, "", False)
+            value not in (None, "", False, [])
             for name, value in self.form.cleaned_data.items()
             if name != "as_at"
         )
+
+    def keep(self, sections):
+        """These SectionRows with only the actions that match, and only the sections
+        left with any (all of them when nothing is filtered)."""
+        if not self.is_filtered:
+            return sections
+        kept = [
+            SectionRow(row.section, [a for a in row.actions if self.matches(a)]) for row in sections
+        ]
+        return [row for row in kept if row.actions]
+
+    def chosen(self):
+        """What was filtered by, one (words, name part) pair a filter: the words for a
+        person ("RAG Red"), the part for a file name ("red")."""
+        if not self.is_filtered:
+            return []
+        data, chosen = self.form.cleaned_data, []
+        if data.get("section"):
+            section = data["section"]
+            chosen.append(
+                (f"section {section.number}. {section.title}", f"section-{section.number}")
+            )
+        if data.get("rag"):
+            labels = [label for value, label in Rag.form_choices() if value in data["rag"]]
+            chosen.append((f"RAG {', '.join(labels)}", "-".join(map(slugify, labels))))
+        if data.get("lead"):
+            chosen.append((f"lead agency {data['lead'].name}", data["lead"].slug))
+        if data.get("overdue"):
+            chosen.append(("overdue only", "overdue"))
+        since = data.get("no_evidence_since")
+        if since:
+            chosen.append((f"no evidence since {since:%-d %B %Y}", f"no-evidence-since-{since}"))
+        if data.get("q"):
+            chosen.append((f"search “{data['q']}”", "search"))
+        return chosen
+
+    def description(self):
+        """ "Filtered: RAG Red; lead agency Lancashire Police", or blank."""
+        chosen = self.chosen()
+        return "Filtered: " + "; ".join(words for words, _ in chosen) if chosen else ""
+
+    def name_part(self):
+        """ "red-lancashire-police": the filters in a file name, or blank."""
+        return "-".join(part for _, part in self.chosen())[:80].strip("-")
 
     def matches(self, action):
         """Whether a snapshot action (with ``lead_list``, ``evidence_list`` and
@@ -89,7 +140,7 @@ class ActionFilter:
         data = self.form.cleaned_data
         if data.get("section") and action.section_id != data["section"].pk:
             return False
-        if data.get("rag") and action.rag != Rag.from_form(data["rag"]):
+        if data.get("rag") and action.rag not in {Rag.from_form(rag) for rag in data["rag"]}:
             return False
         if data.get("lead") and all(lead.agency_id != data["lead"].pk for lead in action.lead_list):
             return False

@@ -145,10 +145,17 @@ class PlacedAction:
 
 @dataclass(slots=True)
 class EvidenceText:
-    """An evidence entry's text, all a download shows of it."""
+    """An evidence entry as a download shows it: its text, date, agency and who
+    recorded it (``agency`` and ``recorded_by`` are attached from lookups)."""
 
     action_id: int
     text: str
+    activity_date: datetime.date | None = None
+    agency_id: int | None = None
+    recorded_by_id: int | None = None
+    recorded_at: datetime.datetime | None = None
+    agency: Agency | None = None
+    recorded_by: object = None
 
 
 def plan_snapshot(plan, as_at=None, details=True, action_ids=None, texts_only=False):
@@ -320,9 +327,10 @@ class _Live:
         entries = EvidenceEntry.objects.filter(action_id__in=action_ids, withdrawn_at=None)
         entries = entries.order_by()
         if texts_only:
-            leads = list(leads)
-            _name(leads, [], self.lookup(Agency), self.lookup(Post), {})
-            return leads, _texts(entries)
+            leads, entries = list(leads), _texts(entries)
+            users = _users_named_in([], entries)
+            _name(leads, entries, self.lookup(Agency), self.lookup(Post), users)
+            return leads, entries
         if limit:
             # A page: leads with their agencies and posts at once; entries alone (no page
             # showing a page of evidence names their agency or recorder: reading them
@@ -390,13 +398,13 @@ class _AsAt:
             EvidenceEntry.history.filter(action_id__in=action_ids),
         )
         if texts_only:
-            _name(leads, [], self.lookup(Agency), self.lookup(Post), {})
-            return leads, _texts(records.filter(withdrawn_at=None))
-        records = _latest_per_action(records.filter(withdrawn_at=None), limit)
-        entries = self.build(EvidenceEntry, records, extra=["among"] if limit else [])
-        counted = {entry.action_id: getattr(entry, "among", 0) for entry in entries}
-        for action in actions:
-            action.current_entries = counted.get(action.pk, 0)
+            entries = _texts(records.filter(withdrawn_at=None))
+        else:
+            records = _latest_per_action(records.filter(withdrawn_at=None), limit)
+            entries = self.build(EvidenceEntry, records, extra=["among"] if limit else [])
+            counted = {entry.action_id: getattr(entry, "among", 0) for entry in entries}
+            for action in actions:
+                action.current_entries = counted.get(action.pk, 0)
         users = _users_named_in(actions, entries)
         _name(leads, entries, self.lookup(Agency), self.lookup(Post), users)
         for action in actions:
@@ -478,13 +486,15 @@ def _latest_per_action(entries, limit):
     ).filter(newest__lte=limit)
 
 
+TEXT_COLUMNS = ["action_id", "text", "activity_date", "agency_id", "recorded_by_id", "recorded_at"]
+
+
 def _texts(entries):
-    """Each entry's action and text, in the order of ``_evidence_order``, sorted by the
-    database."""
+    """Each entry's action, text, date, agency and recorder, in the order of
+    ``_evidence_order``, sorted by the database."""
     in_order = [F("action_id"), F("activity_date").asc(nulls_first=True), "recorded_at", "id"]
     return [
-        EvidenceText(action_id, text)
-        for action_id, text in entries.order_by(*in_order).values_list("action_id", "text")
+        EvidenceText(*values) for values in entries.order_by(*in_order).values_list(*TEXT_COLUMNS)
     ]
 
 

@@ -178,5 +178,7 @@ def remove_section(request, pk):
     section = get_section_for(request, pk, to="edit")
     form = RemoveForm(posted(request), instance=section)
     done = (f"Section {section.number} has been removed from the plan.", section_fields)
-    context = {"section": section, "plan": section.plan}
+    # Said before the reason is asked for: a section with actions cannot be removed.
+    actions_left = section.actions.current().count()
+    context = {"section": section, "plan": section.plan, "actions_left": actions_left}
     return _remove(request, section, form, "actionplan/remove.html", context, done)

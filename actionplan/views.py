@@ -23,7 +23,7 @@ from .history.latest import latest_ratings, latest_timescale_revisions
 from .http import GET_AND_POST, posted
 from .models import Action, EditConflict, EvidenceEntry, Plan, Rag, Section
 from .quarters import financial_quarter
-from .snapshot import PlanDidNotExist, SectionRow, page_number, page_of_plan, plan_snapshot
+from .snapshot import PlanDidNotExist, page_number, page_of_plan, plan_snapshot
 
 DASHBOARD_LIST = 20  # overdue actions, and actions without evidence, listed on the dashboard
 
@@ -42,13 +42,7 @@ def plan_overview(request, slug=None):
     except PlanDidNotExist as error:
         filterset.form.add_error("as_at", str(error))  # the filters are not applied
         snapshot, as_at, details_read = plan_snapshot(plan, details=False), None, False
-    sections = snapshot.sections
-    if filterset.is_filtered:
-        keep = filterset.matches
-        sections = [
-            SectionRow(row.section, [a for a in row.actions if keep(a)]) for row in sections
-        ]
-        sections = [row for row in sections if row.actions]
+    sections = filterset.keep(snapshot.sections)
     page = page_of_plan(sections, OVERVIEW_PAGE, request.GET.get("page"))
     if not details_read:
         page.sections = snapshot.in_full(page.sections, evidence_limit=OVERVIEW_EVIDENCE)

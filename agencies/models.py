@@ -168,6 +168,7 @@ class AuditEventKind(models.TextChoices):
     PACK_DOWNLOAD = "pack_download", "Board pack downloaded"
     EXPORT = "export", "Plan exported"
     ATTACHMENT_DOWNLOAD = "attachment_download", "Attachment downloaded"
+    PACK_WITHDRAWN = "pack_withdrawn", "Board pack withdrawn"
     FACTOR_SET_UP = "factor_set_up", "Second factor set up"
     FACTOR_FAILED = "factor_failed", "Wrong second-factor code"
     RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import BoardPack, PackDownload, PackJob
+from .models import BoardPack, PackDownload, PackJob, PackWithdrawal
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
@@ -33,6 +33,7 @@ class BoardPackAdmin(ReadOnlyAdmin):
         "issued_by",
         "issued_by_name",
         "issued_at",
+        "issue_number",
         "sha256",
         "size",
         "download",
@@ -50,6 +51,13 @@ class BoardPackAdmin(ReadOnlyAdmin):
     def download(self, obj):
         url = reverse("board_pack_download", args=[obj.pk])
         return format_html('<a href="{}">Download (recorded)</a>', url)
+
+
+@admin.register(PackWithdrawal)
+class PackWithdrawalAdmin(ReadOnlyAdmin):
+    list_display = ["pack", "withdrawn_by_name", "withdrawn_at"]
+    list_select_related = ["pack__plan"]
+    readonly_fields = ["pack", "reason", "withdrawn_by", "withdrawn_by_name", "withdrawn_at"]
 
 
 @admin.register(PackDownload)

@@ -1,7 +1,11 @@
 """The plan as a spreadsheet: CSV for machines, XLSX for people.
 
 Both take a ``PlanSnapshot`` (the plan now or as at a date) and write one row per
-action, with the columns of the plan's own table. Text goes out without control
+action, with the columns of the plan's own table and who rated it, when and why. Each
+evidence entry keeps its date, agency and recorder: in the CSV at the start of its line
+of the current position, in the workbook on a sheet of its own (one row per entry). A
+download of a filtered view says so (``filtered``): a first line of the CSV, a first row
+of each sheet. Text goes out without control
 characters (``actionplan.text``): the forms take them out, but text stored before they
 did may hold one, and a single one made the workbook fail for everyone.
 
@@ -12,20 +16,50 @@ which sends each row to a temporary file as it is added (a whole-sheet workbook 
 """
 
 import csv
+import datetime
 from copy import copy
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from actionplan.historical import person_name
 from actionplan.models import Rag
 from actionplan.text import clean_text
 from imports.updates import add_row_ids
 
-COLUMNS = ["section", "ref", "action", "outcomes", "leads", "timescale", "current_position", "rag"]
-HEADINGS = ["Section", "Ref", "Action", "Outcomes", "Leads", "Timescale", "Current position", "RAG"]
-WIDTHS = [28, 6, 50, 45, 28, 12, 70, 9]
+COLUMNS = [
+    "section",
+    "ref",
+    "action",
+    "outcomes",
+    "leads",
+    "timescale",
+    "current_position",
+    "rag",
+    "rag_reason",
+    "rated_by",
+    "rated_on",
+]
+HEADINGS = [
+    "Section",
+    "Ref",
+    "Action",
+    "Outcomes",
+    "Leads",
+    "Timescale",
+    "Current position",
+    "RAG",
+    "Reason for the rating",
+    "Rated by",
+    "Rated on",
+]
+WIDTHS = [28, 6, 50, 45, 28, 12, 70, 9, 45, 20, 12]
+RAG_COLUMN = COLUMNS.index("rag")
+EVIDENCE_HEADINGS = ["Ref", "Date of activity", "Agency", "Recorded by", "Recorded on", "Evidence"]
+EVIDENCE_WIDTHS = [6, 14, 28, 24, 14, 90]
 RAG_FILLS = {
     Rag.RED: "D4351C",
     Rag.AMBER: "F47738",
@@ -36,8 +70,10 @@ RAG_FILLS = {
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def rows(snapshot):
-    """One dict per action, in plan order, with the export's columns."""
+def rows(snapshot, entry_line=None):
+    """One dict per action, in plan order, with the export's columns. The current
+    position is each entry's text, or ``entry_line(entry)``."""
+    entry_line = entry_line or (lambda entry: entry.text)
     for section_row in snapshot.sections:
         section = section_row.section
         for action in section_row.actions:
@@ -48,9 +84,36 @@ def rows(snapshot):
                 "outcomes": action.outcomes,
                 "leads": "; ".join(lead.label for lead in action.lead_list),
                 "timescale": action.timescale,
-                "current_position": "\n".join(entry.text for entry in action.evidence_list),
+                "current_position": "\n".join(entry_line(e) for e in action.evidence_list),
                 "rag": Rag(action.rag).label if action.rag else "",
+                "rag_reason": action.rag_reason if action.rag else "",
+                "rated_by": person_name(action.rated_by) if action.rag else "",
+                "rated_on": _day(action.rated_at) if action.rag else "",
             }
+
+
+def _day(moment):
+    """The day of a moment, in London, as 2015-09-30 (blank for none)."""
+    return timezone.localdate(moment).isoformat() if moment else ""
+
+
+def recorded(entry):
+    """Where an entry came from: its date, agency and who recorded it, on what day
+    (blank parts left out; the entries of the original plan have none)."""
+    parts = [
+        entry.activity_date.isoformat() if entry.activity_date else "",
+        entry.agency.name if entry.agency else "",
+        f"recorded by {person_name(entry.recorded_by)} on {_day(entry.recorded_at)}"
+        if entry.recorded_by
+        else "",
+    ]
+    return " · ".join(part for part in parts if part)
+
+
+def csv_entry(entry):
+    """An entry's line of the CSV's current position: where it came from, then its text."""
+    source = recorded(entry)
+    return f"[{source}] {entry.text}" if source else entry.text
 
 
 def neutralise(value):
@@ -68,16 +131,19 @@ class _Line:
         return value
 
 
-def csv_lines(snapshot):
-    """The CSV, a line at a time (header first)."""
+def csv_lines(snapshot, filtered=""):
+    """The CSV, a line at a time: what it was filtered by (if it was), then the header."""
+    if filtered:
+        line = csv.writer(_Line(), lineterminator="\r\n")
+        yield line.writerow([neutralise(clean_text(filtered))])
     writer = csv.DictWriter(_Line(), fieldnames=COLUMNS, lineterminator="\r\n")
     yield writer.writeheader()
-    for row in rows(snapshot):
+    for row in rows(snapshot, csv_entry):
         yield writer.writerow({key: neutralise(clean_text(value)) for key, value in row.items()})
 
 
-def write_csv(snapshot, stream):
-    for line in csv_lines(snapshot):
+def write_csv(snapshot, stream, filtered=""):
+    for line in csv_lines(snapshot, filtered):
         stream.write(line)
 
 
@@ -104,57 +170,101 @@ def fit_in_a_cell(position):
     return "\n".join([note, *reversed(kept)])
 
 
-def write_xlsx(snapshot, target):
-    """Write a workbook formatted for people: wrapped text, coloured RAG, frozen header."""
+def write_xlsx(snapshot, target, filtered=""):
+    """Write a workbook formatted for people: wrapped text, coloured RAG, frozen header;
+    the plan on one sheet, every evidence entry on the next."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Action plan")
-    # Column widths, panes and print settings go before the first row in write-only mode.
-    for number, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(number)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.print_options.gridLines = True
-    sheet.page_setup.orientation = "landscape"
-    sheet.print_title_rows = "1:1"
     title = clean_text(snapshot.plan.short_title or snapshot.plan.title)
-    marking = clean_text(snapshot.plan.protective_marking)
     as_at = f" as at {snapshot.as_at:%-d %B %Y}" if snapshot.as_at else ""
-    sheet.oddHeader.center.text = f"{marking} – {title}{as_at}"
-    sheet.oddFooter.center.text = f"{marking} – Page &P of &N"
-    # Each look is made once and copied to its cells: setting a style on a cell makes
-    # openpyxl hash it to find its number, a third of the time of a 2,000-row sheet.
-    top = Alignment(wrap_text=True, vertical="top")
-    wrapped = _look(sheet, alignment=top)
-    heading = _look(sheet, alignment=top, font=Font(bold=True))
-    rated = {
-        label: _look(
-            sheet,
-            alignment=top,
-            fill=PatternFill("solid", start_color=colour, end_color=colour),
-            font=Font(bold=True, color="FFFFFF" if label != "Amber" else "0B0C0C"),
-        )
-        for label, colour in ((Rag(rag).label, colour) for rag, colour in RAG_FILLS.items())
-    }
+    heading = f"{title}{as_at}{' (filtered)' if filtered else ''}"
+    marking = clean_text(snapshot.plan.protective_marking)
+    plan_sheet = _Sheet(workbook, "Action plan", WIDTHS, heading, marking, filtered)
+    evidence_sheet = _Sheet(workbook, "Evidence", EVIDENCE_WIDTHS, heading, marking, filtered)
+    plan_sheet.append(HEADINGS, plan_sheet.heading)
+    evidence_sheet.append(EVIDENCE_HEADINGS, evidence_sheet.heading)
+    actions = (action for row in snapshot.sections for action in row.actions)
+    # The write-only sheets each write to their own temporary file, so the two are
+    # filled side by side and no row is kept.
+    for row, action in zip(rows(snapshot), actions, strict=True):
+        row["current_position"] = fit_in_a_cell(row["current_position"])
+        values = [clean_text(row[key]) for key in COLUMNS]
+        looks = [plan_sheet.wrapped] * len(values)
+        looks[RAG_COLUMN] = plan_sheet.rated.get(row["rag"], plan_sheet.wrapped)
+        plan_sheet.append(values, looks)
+        for entry in action.evidence_list:
+            evidence_sheet.append(
+                [
+                    row["ref"],
+                    entry.activity_date,
+                    entry.agency.name if entry.agency else "",
+                    person_name(entry.recorded_by) if entry.recorded_by else "",
+                    timezone.localdate(entry.recorded_at) if entry.recorded_by else None,
+                    clean_text(entry.text)[:EXCEL_CELL],
+                ],
+                evidence_sheet.wrapped,
+            )
+    plan_sheet.finish()
+    evidence_sheet.finish()
+    add_row_ids(workbook, snapshot)  # so that the sheet can come back (imports/updates.py)
+    workbook.save(target)
 
-    def cell(value, look):
-        written = WriteOnlyCell(sheet, value=value)
+
+class _Sheet:
+    """A write-only sheet with a header row (after a first row saying what the download
+    was filtered by, if it was), counting its rows as they are added (reading
+    ``max_row`` in the loop made an export quadratic)."""
+
+    def __init__(self, workbook, name, widths, heading, marking, filtered):
+        self.sheet = sheet = workbook.create_sheet(name)
+        self.columns = len(widths)
+        self.first = 2 if filtered else 1  # the row of the column headings
+        # Column widths, panes and print settings go before the first row in write-only mode.
+        for number, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(number)].width = width
+        sheet.freeze_panes = f"A{self.first + 1}"
+        sheet.print_options.gridLines = True
+        sheet.page_setup.orientation = "landscape"
+        sheet.print_title_rows = f"1:{self.first}"
+        sheet.oddHeader.center.text = f"{marking} – {heading}"
+        sheet.oddFooter.center.text = f"{marking} – Page &P of &N"
+        # Each look is made once and copied to its cells: setting a style on a cell makes
+        # openpyxl hash it to find its number, a third of the time of a 2,000-row sheet.
+        top = Alignment(wrap_text=True, vertical="top")
+        self.wrapped = _look(sheet, alignment=top)
+        self.heading = _look(sheet, alignment=top, font=Font(bold=True))
+        self.dated = _look(sheet, alignment=top, number_format="yyyy-mm-dd")
+        self.rated = {
+            Rag(rag).label: _look(
+                sheet,
+                alignment=top,
+                fill=PatternFill("solid", start_color=colour, end_color=colour),
+                font=Font(bold=True, color="FFFFFF" if rag != Rag.AMBER else "0B0C0C"),
+            )
+            for rag, colour in RAG_FILLS.items()
+        }
+        self.count = 0
+        if filtered:
+            sheet.append([self.cell(clean_text(filtered), self.heading)])
+
+    def cell(self, value, look):
+        written = WriteOnlyCell(self.sheet, value=value)
         # Text is text: never let a cell starting with "=" become a formula.
         if written.data_type == "f":
             written.data_type = "s"
+        if isinstance(value, datetime.date):
+            look = self.dated
         written._style = copy(look._style)
         return written
 
-    sheet.append([cell(text, heading) for text in HEADINGS])
-    count = 0
-    for row in rows(snapshot):
-        row["current_position"] = fit_in_a_cell(row["current_position"])
-        cells = [cell(clean_text(row[key]), wrapped) for key in COLUMNS[:-1]]
-        cells.append(cell(row["rag"], rated.get(row["rag"], wrapped)))
-        sheet.append(cells)
-        count += 1
-    last = get_column_letter(len(COLUMNS))
-    sheet.auto_filter.ref = f"A1:{last}{count + 1}"
-    add_row_ids(workbook, snapshot)  # so that the sheet can come back (imports/updates.py)
-    workbook.save(target)
+    def append(self, values, looks):
+        if not isinstance(looks, list):
+            looks = [looks] * len(values)
+        self.sheet.append([self.cell(v, look) for v, look in zip(values, looks, strict=True)])
+        self.count += 1
+
+    def finish(self):
+        last = get_column_letter(self.columns)
+        self.sheet.auto_filter.ref = f"A{self.first}:{last}{self.first + self.count - 1}"
 
 
 def _look(sheet, **styles):

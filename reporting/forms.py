@@ -3,7 +3,8 @@ since when."""
 
 from django import forms
 
-from actionplan.fields import TODAY, BoundedDateField
+from actionplan.fields import TODAY, BoundedDateField, PlainTextField
+from actionplan.forms import REASON_LIMIT
 from actionplan.models import Plan
 
 from .models import PackKind
@@ -94,3 +95,16 @@ class BoardPackForm(forms.Form):
         if data.get("since"):
             params["since"] = data["since"].isoformat()
         return params
+
+
+class WithdrawPackForm(forms.Form):
+    reason = PlainTextField(
+        label="Why are you withdrawing this pack?",
+        help_text="For example, issued with the wrong as-at date. Every member will see this.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_LIMIT,
+        error_messages={
+            "required": "Enter the reason for withdrawing this pack",
+            "max_length": f"Reason must be {REASON_LIMIT} characters or fewer",
+        },
+    )

@@ -21,7 +21,10 @@ def draft_pdf(plan, as_at, since=None, *, by=None, kind=PackKind.FULL):
 
 
 def already_issued(plan, as_at):
-    pack = BoardPack.objects.of_plan(plan).filter(as_at=as_at).without_pdf().first()
+    """Why a pack of ``plan`` as at ``as_at`` cannot be issued (one already is, and has
+    not been withdrawn), or None."""
+    issued = BoardPack.objects.of_plan(plan).filter(as_at=as_at).not_withdrawn()
+    pack = issued.without_pdf().first()
     if pack is None:
         return None
     issued = timezone.localtime(pack.issued_at)
@@ -36,11 +39,14 @@ def issue_pack(plan, as_at, since=None, *, by=None, kind=PackKind.FULL):
     unchangeable, as the plan's pack as at ``as_at``.
 
     Raises ``PackAlreadyIssued`` if the plan already has a pack (of either kind) for
-    that date, and ``PlanDidNotExist`` for a date before the plan existed.
+    that date that has not been withdrawn, and ``PlanDidNotExist`` for a date before the
+    plan existed.
     """
     message = already_issued(plan, as_at)
     if message:
         raise PackAlreadyIssued(message)
+    # After any withdrawn ones. Two issued at once get the same number: one is refused.
+    issue_number = BoardPack.objects.of_plan(plan).filter(as_at=as_at).count() + 1
     now = timezone.now()
     context = pack_context(
         plan, as_at, since, kind=kind, generated_by=by, generated_at=now, issued=True
@@ -61,6 +67,7 @@ def issue_pack(plan, as_at, since=None, *, by=None, kind=PackKind.FULL):
         issued_by=by,
         issued_by_name=context["generated_by_name"],
         issued_at=now,
+        issue_number=issue_number,
         pdf=pdf,
         chain_seq=seq,
         chain_fingerprint=context["chain"]["fingerprint"],

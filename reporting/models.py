@@ -14,7 +14,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from actionplan.historical import tracked
+from actionplan.historical import person_name, tracked
+from actionplan.models.base import required_reason
 from integrity.models import Chained
 
 
@@ -54,10 +55,15 @@ class BoardPackQuerySet(models.QuerySet):
         """For lists: leave the PDF bytes in the database."""
         return self.defer("pdf")
 
+    def not_withdrawn(self):
+        return self.filter(withdrawal__isnull=True)
+
     def last_before(self, plan, as_at):
-        """The latest pack of ``plan`` issued for a date before ``as_at``: the baseline."""
+        """The latest pack of ``plan`` issued for a date before ``as_at``, and not
+        withdrawn: the baseline."""
         return (
             self.of_plan(plan)
+            .not_withdrawn()
             .filter(as_at__lt=as_at)
             .without_pdf()
             .order_by("-as_at", "-issued_at")
@@ -95,6 +101,10 @@ class BoardPack(Chained):
     )
     issued_by_name = models.CharField(max_length=200, help_text="As printed on the cover.")
     issued_at = models.DateTimeField(default=timezone.now)
+    # 1 for the first pack of the plan as at this date; 2 for one issued after that was
+    # withdrawn, and so on. Unique with the plan and date: the database refuses a second
+    # pack issued for a date at the same moment as another.
+    issue_number = models.PositiveSmallIntegerField(default=1, editable=False)
     pdf = models.BinaryField(editable=False)
     sha256 = models.CharField("SHA-256", max_length=64, editable=False)
     # The head of the hash chain when the pack was made (integrity/): the link's number
@@ -112,7 +122,9 @@ class BoardPack(Chained):
     class Meta:
         ordering = ["plan", "-as_at"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "as_at"], name="board_pack_once_per_plan_date"),
+            models.UniqueConstraint(
+                fields=["plan", "as_at", "issue_number"], name="board_pack_once_per_plan_date"
+            ),
             models.CheckConstraint(
                 condition=Q(since_date__lte=F("as_at")), name="board_pack_since_not_after_as_at"
             ),
@@ -135,7 +147,25 @@ class BoardPack(Chained):
 
     @property
     def filename(self):
-        return pack_filename(self.plan, self.as_at, self.kind)
+        suffix = "-withdrawn" if self.is_withdrawn else ""
+        return pack_filename(self.plan, self.as_at, self.kind, suffix=suffix)
+
+    @property
+    def is_withdrawn(self):
+        return hasattr(self, "withdrawal")
+
+    def withdraw(self, reason, *, by):
+        """Take back a pack issued by mistake: the pack stays as it was issued (its PDF
+        and SHA-256 never change); a ``PackWithdrawal`` says who, when and why, and the
+        pack is no longer the baseline of the next one."""
+        reason = required_reason(reason, "Enter the reason for withdrawing this pack")
+        withdrawal = PackWithdrawal(
+            pack=self, reason=reason, withdrawn_by=by, withdrawn_by_name=person_name(by)
+        )
+        withdrawal._change_reason = f"Withdrawn: {reason}"
+        withdrawal.save()
+        self.withdrawal = withdrawal
+        return withdrawal
 
     def record_download(self, user):
         """Every download of an issued pack is recorded: who and when."""
@@ -143,6 +173,36 @@ class BoardPack(Chained):
         download._change_reason = "Downloaded"
         download.save()
         return download
+
+
+class PackWithdrawal(models.Model):
+    """An issued pack withdrawn by the business manager (issued by mistake): who, when
+    and why. A record of its own, so the pack's row (and its PDF and SHA-256) is never
+    written again; once made it never changes either."""
+
+    pack = models.OneToOneField(BoardPack, on_delete=models.PROTECT, related_name="withdrawal")
+    reason = models.TextField()
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_by_name = models.CharField(max_length=200)
+    withdrawn_at = models.DateTimeField(default=timezone.now)
+
+    history = tracked()
+
+    class Meta:
+        ordering = ["-withdrawn_at"]
+
+    def __str__(self):
+        return f"{self.pack} withdrawn by {self.withdrawn_by_name}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise IssuedPackIsFinal(f"The withdrawal of “{self.pack}” cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise IssuedPackIsFinal(f"The withdrawal of “{self.pack}” cannot be undone.")
 
 
 class PackDownload(models.Model):

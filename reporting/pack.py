@@ -273,7 +273,7 @@ def changed_refs(changes):
     """The refs of the actions that appear on the pack's Changes pages."""
     return {
         change.ref
-        for name in ("ratings", "evidence", "added", "moved", "completed")
+        for name in ("ratings", "timescales", "evidence", "added", "moved", "completed")
         for change in getattr(changes, name)
     }
 

@@ -9,21 +9,25 @@ its progress page, which refreshes itself until the pack is made."""
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from actionplan.access import require, require_member
+from actionplan.access import get_pack_for, require, require_member
+from actionplan.http import GET_AND_POST, posted
+from actionplan.quarters import financial_quarter
 from actionplan.snapshot import PlanDidNotExist
 from agencies.models import AuditEvent
 
-from .forms import BoardPackForm
+from .forms import BoardPackForm, WithdrawPackForm
 from .issuing import already_issued
 from .models import BoardPack, PackJob
-from .pack import pack_context
+from .pack import pack_context, pack_period
 from .tasks import request_pack
 
 REFRESH_SECONDS = 3
@@ -60,7 +64,7 @@ def board_packs(request):
     viewer = require_member(request)
     packs = (
         BoardPack.objects.without_pdf()
-        .select_related("plan")
+        .select_related("plan", "withdrawal")
         .annotate(download_count=Count("downloads"))
         .order_by("plan__title", "-as_at")
     )
@@ -70,7 +74,7 @@ def board_packs(request):
     return render(
         request,
         "reporting/board_packs.html",
-        {"packs": packs, "jobs": jobs, "may_issue": viewer.may_issue_packs},
+        {"packs": packs, "jobs": jobs, "may_issue": viewer.may_issue_packs, "viewer": viewer},
     )
 
 
@@ -132,10 +136,12 @@ def board_pack_draft_pdf(request):
 
 
 @login_required
-@require_POST
+@GET_AND_POST
 def board_pack_issue(request):
+    """Check the pack before issuing it (GET: the choice made on the preview), then issue
+    it (POST from this page only): issuing cannot be undone."""
     require(request, "may_issue_packs")
-    form = BoardPackForm(request.POST)
+    form = BoardPackForm(request.POST if request.method == "POST" else request.GET or None)
     if not form.is_valid():
         return form_page(request, form)
     data = form.cleaned_data
@@ -143,6 +149,18 @@ def board_pack_issue(request):
     if message:
         form.add_error("as_at", message)
         return form_page(request, form)
+    if request.method == "GET":
+        return render(
+            request,
+            "reporting/board_pack_confirm.html",
+            {
+                **data,
+                "period": pack_period(data["plan"], data["as_at"], data["since"]),
+                "period_label": financial_quarter(data["as_at"]).label,
+                "choice": form.query(),
+                "query": urlencode(form.query()),
+            },
+        )
     # Pressed twice, or by two people at once: follow the one already being made.
     # (Should two jobs still race, the second fails: a plan has one pack a date.)
     job = PackJob.objects.issuing(data["plan"], data["as_at"])
@@ -156,6 +174,25 @@ def board_pack_issue(request):
             by=request.user,
         )
     return redirect("board_pack_job", job.pk)
+
+
+@login_required
+@GET_AND_POST
+def board_pack_withdraw(request, pk):
+    """Withdraw a pack issued by mistake, with a reason. The pack is kept as issued."""
+    pack = get_pack_for(request, pk, to="withdraw")
+    form = WithdrawPackForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                pack.withdraw(form.cleaned_data["reason"], by=request.user)
+        except IntegrityError:  # withdrawn by someone else meanwhile
+            messages.info(request, f"The pack as at {pack.as_at:%-d %B %Y} was already withdrawn.")
+            return redirect("board_packs")
+        AuditEvent.objects.record(AuditEvent.Event.PACK_WITHDRAWN, request, detail=pack.filename)
+        messages.success(request, f"The pack as at {pack.as_at:%-d %B %Y} has been withdrawn.")
+        return redirect("board_packs")
+    return render(request, "reporting/board_pack_withdraw.html", {"pack": pack, "form": form})
 
 
 @login_required
@@ -199,8 +236,7 @@ def board_pack_job_pdf(request, pk):
 @login_required
 @require_GET  # not HEAD: every download is recorded
 def board_pack_download(request, pk):
-    require_member(request)
-    pack = get_object_or_404(BoardPack.objects.select_related("plan"), pk=pk)
+    pack = get_pack_for(request, pk, to="download")
     pack.record_download(request.user)
     AuditEvent.objects.record(AuditEvent.Event.PACK_DOWNLOAD, request, detail=pack.filename)
     return pdf_response(pack.pdf, pack.filename)

@@ -80,6 +80,7 @@ def post_data(name, world):
         "add_evidence": {"text": "New", "activity_date": "01/06/2015", "agency": awaken.pk},
         "edit_evidence": {"text": "Edited", "activity_date": "01/06/2015", "agency": awaken.pk},
         "withdraw_evidence": {"reason": "Recorded against the wrong action"},
+        "board_pack_withdraw": {"reason": "Issued with the wrong as-at date"},
         "add_attachment": {"url": "https://example.org/strategy", "title": "Published strategy"},
         "withdraw_attachment": {"reason": "Superseded by the agreed version"},
         "remove_action": {"reason": "Merged into 3.2"},
@@ -495,13 +496,20 @@ MATRIX = {
         only({"manager"}, granted="done"),
     ),
     # Board packs: members read and download the issued ones; the business manager
-    # prepares, previews, asks for drafts, issues and follows a pack being made.
+    # prepares, previews, asks for drafts, issues, withdraws and follows a pack being made.
     "board_packs": ({}, EVERY_MEMBER, {r: 405 for r in ROLES[1:]}),
     "board_pack_new": ({}, only({"manager"}), {r: 405 for r in ROLES[1:]}),
     "board_pack_preview": ({}, only({"manager"}), {r: 405 for r in ROLES[1:]}),
     # Posted without a choice: the form comes back with its errors.
     "board_pack_draft_pdf": ({}, {r: 405 for r in ROLES[1:]}, only({"manager"})),
-    "board_pack_issue": ({}, {r: 405 for r in ROLES[1:]}, only({"manager"})),
+    # Issuing is checked first: GET is the check page (here, without a choice, the form).
+    "board_pack_issue": ({}, only({"manager"}), only({"manager"})),
+    # A pack issued by mistake: only the business manager withdraws it, with a reason.
+    "board_pack_withdraw": (
+        {"pk": lambda w: issued_pack(w).pk},
+        only({"manager"}),
+        only({"manager"}, granted="done"),
+    ),
     "board_pack_download": (
         {"pk": lambda w: issued_pack(w).pk},
         EVERY_MEMBER,

@@ -41,6 +41,24 @@ class RatingChange:
 
 
 @dataclass
+class TimescaleChange:
+    """A revision of an action's timescale: a slip (later), or brought forward."""
+
+    ref: str
+    action_text: str
+    old: str
+    new: str
+    reason: str
+    by: str
+    when: datetime.datetime
+    later: bool  # the new target date is after the old one: the action slipped
+
+    @property
+    def detail(self):
+        return "Slipped" if self.later else "Brought forward"
+
+
+@dataclass
 class EvidenceChange:
     ref: str
     text: str
@@ -66,6 +84,7 @@ class Changes:
     """Everything that changed in the period, in plan order."""
 
     ratings: list = field(default_factory=list)
+    timescales: list = field(default_factory=list)
     evidence: list = field(default_factory=list)
     added: list = field(default_factory=list)
     moved: list = field(default_factory=list)
@@ -168,37 +187,54 @@ class _Reader:
             if before is not None:
                 changes.rag_at_start[action_id] = before.rag
             self._ratings(action_id, timeline, changes)
+            self._timescales(action_id, timeline, changes)
             self._lifecycle(action_id, timeline, before, after, changes)
         for timeline in entries.values():
             change = self._evidence(timeline)
             if change is not None:
                 changes.evidence.append((self.order(timeline.records[0].action_id), change))
-        for name in ("ratings", "evidence", "added", "moved", "completed", "removed"):
+        for name in ("ratings", "timescales", "evidence", "added", "moved", "completed", "removed"):
             items = sorted(getattr(changes, name), key=lambda item: (item[0], item[1].when))
             setattr(changes, name, [change for _, change in items])
         return changes
 
-    def _ratings(self, action_id, timeline, changes):
+    def _edits(self, timeline, changed):
+        """(previous, record) for each edit of the action in the period of which
+        ``changed(previous, record)`` holds."""
         for previous, record in timeline.pairs_within(self.start, self.end):
-            if record.history_type != "~" or previous is None:
-                continue
-            if not is_rating_decision(previous, record):
-                continue
-            changes.ratings.append(
-                (
-                    self.order(action_id),
-                    RatingChange(
-                        ref=self.ref(action_id, record.history_date),
-                        action_text=record.text,
-                        old=previous.rag,
-                        new=record.rag,
-                        reason=record.rag_reason or record.history_change_reason or "",
-                        by=record.history_user_name or person_name(record.rated_by),
-                        when=record.history_date,
-                        direction=Rag.direction(previous.rag, record.rag),
-                    ),
-                )
+            if record.history_type == "~" and previous is not None and changed(previous, record):
+                yield previous, record
+
+    def _ratings(self, action_id, timeline, changes):
+        for previous, record in self._edits(timeline, is_rating_decision):
+            change = RatingChange(
+                ref=self.ref(action_id, record.history_date),
+                action_text=record.text,
+                old=previous.rag,
+                new=record.rag,
+                reason=record.rag_reason or record.history_change_reason or "",
+                by=record.history_user_name or person_name(record.rated_by),
+                when=record.history_date,
+                direction=Rag.direction(previous.rag, record.rag),
             )
+            changes.ratings.append((self.order(action_id), change))
+
+    def _timescales(self, action_id, timeline, changes):
+        """Each revision of the timescale in the period, with its reason (a revision
+        always has one: ``Action.revise_timescale``)."""
+        revised = lambda previous, record: record.timescale != previous.timescale  # noqa: E731
+        for previous, record in self._edits(timeline, revised):
+            change = TimescaleChange(
+                ref=self.ref(action_id, record.history_date),
+                action_text=record.text,
+                old=previous.timescale,
+                new=record.timescale,
+                reason=record.history_change_reason or "",
+                by=record.history_user_name,
+                when=record.history_date,
+                later=record.due_date > previous.due_date,
+            )
+            changes.timescales.append((self.order(action_id), change))
 
     def _lifecycle(self, action_id, timeline, before, after, changes):
         order = self.order(action_id)

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from actionplan.models import EvidenceEntry
+from actionplan.models import EvidenceEntry, Section
 from agencies.models import Agency
 
 
@@ -19,3 +19,12 @@ def awaken_entry(get_action, awaken_lead):
     entry._change_reason = "Evidence added"
     entry.save()
     return entry
+
+
+@pytest.fixture
+def empty_section(plan):
+    """Section 8, "Spare", with no actions."""
+    section = Section(plan=plan, number=8, title="Spare")
+    section._change_reason = "Test"
+    section.save()
+    return section

@@ -10,7 +10,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from actionplan.models import Section
 from agencies.models import Agency, Membership
 from tests.conftest import make_person
 from tests.served import hidden_fields, served_form
@@ -32,14 +31,6 @@ def second_manager(plan):
 @pytest.fixture
 def second_chair(plan):
     return make_person("vice.chair", plan.owner, Membership.Role.CHAIR)
-
-
-@pytest.fixture
-def empty_section(plan):
-    section = Section(plan=plan, number=8, title="Spare")
-    section._change_reason = "Test"
-    section.save()
-    return section
 
 
 def both_open(first, second, url):

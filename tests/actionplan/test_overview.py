@@ -47,6 +47,18 @@ def test_filter_by_rag_including_not_rated(client, board_member):
     assert "7 of 19 actions match" in response.text
 
 
+def test_several_ratings_can_be_chosen_at_once(client, board_member):
+    response = overview(client, board_member, "?rag=green&rag=none")
+
+    assert refs_shown(response) == sorted(
+        ["1.1", "2.2", "2.3", "7.1", "7.2", "7.5", "7.6", "4.2", "6.3", "6.4", "7.3", "7.4"],
+        key=lambda ref: tuple(int(n) for n in ref.split(".")),
+    )
+    assert "12 of 19 actions match" in response.text
+    for value in ("green", "none"):
+        assert f'type="checkbox" value="{value}" checked' in response.text
+
+
 def test_filter_by_section_lead_and_text(client, board_member, plan):
     section = plan.sections.get(number=6)
     assert refs_shown(overview(client, board_member, f"?section={section.pk}")) == [

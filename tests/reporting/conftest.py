@@ -14,6 +14,21 @@ from actionplan.models import Action, EvidenceEntry, Plan
 from actionplan.seed import SEED_PLAN, load_plan
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
+FAKE_PDF = b"%PDF-1.7 not really a pack"
+
+
+@pytest.fixture
+def fake_pdf(monkeypatch):
+    """Most page tests are about who may do what, not about WeasyPrint: skip rendering."""
+    from reporting import issuing
+
+    monkeypatch.setattr(issuing, "render_pack_pdf", lambda html: FAKE_PDF)
+
+
+@pytest.fixture
+def immediate(settings):
+    """Packs are made during the request, as if the worker took each one at once."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def london(*args):

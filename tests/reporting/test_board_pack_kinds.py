@@ -15,26 +15,14 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from actionplan.models import Rag
-from reporting import issuing
 from reporting.models import BoardPack, PackJob, PackKind
 from reporting.pack import pack_context
 from tests.served import hidden_fields
 
-from .conftest import add_evidence_on, london, rate_on
+from .conftest import FAKE_PDF, add_evidence_on, london, rate_on
 
 pytestmark = pytest.mark.django_db
 SEPT_30 = datetime.date(2015, 9, 30)
-FAKE_PDF = b"%PDF-1.7 not really a pack"
-
-
-@pytest.fixture
-def fake_pdf(monkeypatch):
-    monkeypatch.setattr(issuing, "render_pack_pdf", lambda html: FAKE_PDF)
-
-
-@pytest.fixture
-def immediate(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def signed_in(client, user):

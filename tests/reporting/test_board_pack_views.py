@@ -22,25 +22,14 @@ from reporting import issuing
 from reporting.models import BoardPack, PackDownload, PackJob
 from reporting.tasks import UNEXPECTED
 
+from .conftest import FAKE_PDF
+
 pytestmark = pytest.mark.django_db
-FAKE_PDF = b"%PDF-1.7 not really a pack"
 MANAGER_ONLY_GET = ["board_pack_new", "board_pack_preview"]
 MANAGER_ONLY_POST = ["board_pack_draft_pdf", "board_pack_issue"]
 JOB_PAGES = ["board_pack_job", "board_pack_job_pdf"]
 NOT_MANAGERS = ["board_member", "chair", "awaken_lead", "police_lead"]
 REFRESH = '<meta http-equiv="refresh" content="3">'
-
-
-@pytest.fixture
-def fake_pdf(monkeypatch):
-    """Most page tests are about who may do what, not about WeasyPrint: skip rendering."""
-    monkeypatch.setattr(issuing, "render_pack_pdf", lambda html: FAKE_PDF)
-
-
-@pytest.fixture
-def immediate(settings):
-    """Packs are made during the request, as if the worker took each one at once."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def make_job(plan, manager, today, **fields):
@@ -187,10 +176,14 @@ def test_a_pack_that_does_not_exist_is_404(client, board_member):
     assert client.get(reverse("board_pack_download", args=[999999])).status_code == 404
 
 
-@pytest.mark.parametrize("name", MANAGER_ONLY_POST)
-def test_issuing_and_asking_for_a_draft_are_post_only(client, manager, plan, today, name):
+def test_asking_for_a_draft_is_post_only_and_the_issue_page_only_asks_to_check(
+    client, manager, plan, today
+):
     signed_in(client, manager)
-    assert client.get(reverse(name), choice(plan, today)).status_code == 405
+    assert client.get(reverse("board_pack_draft_pdf"), choice(plan, today)).status_code == 405
+    check = client.get(reverse("board_pack_issue"), choice(plan, today))
+    assert check.status_code == 200
+    assert "Check the board pack before issuing it" in check.content.decode()
     assert not BoardPack.objects.exists()
     assert not PackJob.objects.exists()
 

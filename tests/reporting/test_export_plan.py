@@ -14,7 +14,9 @@ from actionplan.models import Action, EvidenceEntry, Plan, Rag
 # plan_of_2015, a copy of the seed plan with a past, comes from tests/reporting/conftest.py
 pytestmark = pytest.mark.django_db
 LONDON = zoneinfo.ZoneInfo("Europe/London")
-HEADER = "section,ref,action,outcomes,leads,timescale,current_position,rag"
+HEADER = (
+    "section,ref,action,outcomes,leads,timescale,current_position,rag,rag_reason,rated_by,rated_on"
+)
 
 
 def export(*args):
@@ -67,7 +69,8 @@ def test_xlsx_has_the_same_columns_formatted_for_people(plan, tmp_path):
     export("--format", "xlsx", "--output", str(target))
     sheet = load_workbook(target).active
     headings = [cell.value for cell in sheet[1]]
-    assert [h.lower().replace(" ", "_") for h in headings] == HEADER.split(",")
+    assert [h.lower().replace(" ", "_") for h in headings[:8]] == HEADER.split(",")[:8]
+    assert headings[8:] == ["Reason for the rating", "Rated by", "Rated on"]
     assert sheet.freeze_panes == "A2"
     assert sheet.max_row == 20
     refs = [sheet.cell(row=r, column=2).value for r in range(2, 21)]
