@@ -224,7 +224,7 @@ def test_next_time_they_enter_a_code_from_their_app(client, mfa, chair):
     assert signed_in["Location"] == verify_page(reverse("landing"))
     assert blocked["Location"] == verify_page(reverse("dashboard"))
     assert "Enter the code from your authenticator app</h1>" in page.content.decode()
-    assert 'name="next" value="/"' in page.content.decode()
+    assert 'name="next" value="/welcome/"' in page.content.decode()
     assert (
         "The code is not correct or has expired. Enter the latest code from your "
         "authenticator app" in wrong_code.content.decode()

@@ -30,7 +30,12 @@ def test_the_manager_imports_the_seed_plan_from_word(
         "7 sections, 19 actions, 27 leads, 108 evidence entries, 14 ratings"
     )
     assert axe_violations() == []
-    page.get_by_label("This document shows the plan as at").fill("2015-09-30")
+    date = page.get_by_role(
+        "group", name="This document shows the plan as at"
+    )  # Day, Month, Year boxes
+    date.get_by_label("Day").fill("30")
+    date.get_by_label("Month").fill("9")
+    date.get_by_label("Year").fill("2015")
     page.get_by_role("button", name="Create the plan").click()
 
     expect(page.get_by_text("“CSE plan as at September 2015” has been imported")).to_be_visible()

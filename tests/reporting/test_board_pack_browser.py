@@ -38,7 +38,10 @@ def test_the_manager_chooses_an_exception_report_and_reads_its_preview(
     page.goto(f"{live_server.url}/packs/new/")
     page.get_by_label("Plan", exact=True).select_option("cse-2015")
     expect(page.get_by_label("Exception report: actions rated Red or Amber")).to_be_checked()
-    page.get_by_label("As-at date").fill("2015-09-30")
+    date = page.get_by_role("group", name="As-at date")  # Day, Month, Year boxes
+    date.get_by_label("Day").fill("30")
+    date.get_by_label("Month").fill("9")
+    date.get_by_label("Year").fill("2015")
     page.get_by_role("button", name="Preview the pack").click()
 
     expect(
