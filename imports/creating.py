@@ -7,6 +7,7 @@ date the document shows the plan at when one is given: the plan as at any later 
 and the board packs for those dates, then work for the imported plan as for any other.
 """
 
+import contextlib
 import datetime
 
 from django.core.files.base import ContentFile
@@ -18,6 +19,7 @@ from actionplan.historical import person_name
 from actionplan.models import Action, ActionLead, EvidenceEntry, Plan, Section, save_with_reason
 from actionplan.timescales import EARLIEST_YEAR
 from agencies.models import Agency, Post
+from integrity.chain import dated_on_purpose
 
 from .leads import LeadMatcher, NewAgency, words
 from .models import PlanImport
@@ -67,41 +69,44 @@ def create_plan(checked, preview, *, slug, title, owner, by=None, as_of=None, **
     slug = slug or slugify(title)[:80]
     refuse_used_slug(slug)
     check_as_of(as_of)
-    maker = _Maker(checked, by, as_of)
-    plan = maker.save(
-        Plan(
-            slug=slug,
-            title=title,
-            owner=maker.agency(LeadMatcher().agency(owner, kind=Agency.Kind.GROUP)),
-            notes="\n".join(preview.notes),
-            **{key: value for key, value in plan_fields.items() if value},
-        )
-    )
-    fallback_due = end_of_financial_year(as_of or timezone.localdate())
-    for draft in preview.sections:
-        section = maker.save(
-            Section(
-                plan=plan,
-                number=draft.number,
-                title=draft.title[:200],
-                title_reconstructed=not draft.title_given,
-                purpose=draft.purpose,
+    # History dated "as at" a past date is dated on purpose: its links say so, and
+    # verify_history does not report it as back-dated (integrity/chain.py).
+    with dated_on_purpose() if as_of is not None else contextlib.nullcontext():
+        maker = _Maker(checked, by, as_of)
+        plan = maker.save(
+            Plan(
+                slug=slug,
+                title=title,
+                owner=maker.agency(LeadMatcher().agency(owner, kind=Agency.Kind.GROUP)),
+                notes="\n".join(preview.notes),
+                **{key: value for key, value in plan_fields.items() if value},
             )
         )
-        for action_draft in draft.actions:
-            maker.action(section, action_draft, fallback_due)
-    maker.save(
-        PlanImport(
-            plan=plan,
-            file=ContentFile(checked.data, name=checked.name),
-            file_name=checked.name[:255],
-            sha256=checked.sha256,
-            size=len(checked.data),
-            as_of=as_of,
-            imported_by=by,
+        fallback_due = end_of_financial_year(as_of or timezone.localdate())
+        for draft in preview.sections:
+            section = maker.save(
+                Section(
+                    plan=plan,
+                    number=draft.number,
+                    title=draft.title[:200],
+                    title_reconstructed=not draft.title_given,
+                    purpose=draft.purpose,
+                )
+            )
+            for action_draft in draft.actions:
+                maker.action(section, action_draft, fallback_due)
+        maker.save(
+            PlanImport(
+                plan=plan,
+                file=ContentFile(checked.data, name=checked.name),
+                file_name=checked.name[:255],
+                sha256=checked.sha256,
+                size=len(checked.data),
+                as_of=as_of,
+                imported_by=by,
+            )
         )
-    )
-    return plan
+        return plan
 
 
 class _Maker:

@@ -26,6 +26,9 @@ class ChainLink(models.Model):
     hash = models.CharField(max_length=64)
     # When the record joined the chain: never earlier than the link before it.
     linked_at = models.DateTimeField()
+    # The record is dated in the past on purpose (a plan imported "as at" a date): it is
+    # not reported as back-dated. Part of the link's hash, so it cannot be set afterwards.
+    dated_on_purpose = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["seq"]

@@ -107,6 +107,26 @@ def test_the_history_says_which_file_who_and_when(plan, tmp_path, manager):
     assert kept.file.name in stored_names()  # backed up with the attachments
 
 
+def test_history_imported_as_at_a_past_date_is_dated_on_purpose_and_still_verifies(plan, tmp_path):
+    from integrity.models import ChainLink
+    from integrity.verify import verify
+
+    import_docx(
+        tmp_path, documents.seed_document(), "--title", "CSE", "--owner", "CSE Priority Group",
+        "--slug", "cse-3", "--as-of", "2015-09-30",
+    )  # fmt: skip
+
+    assert verify().intact  # dated 2015 on purpose: not "back-dated"
+    marked = ChainLink.objects.filter(dated_on_purpose=True)
+    assert marked.exists()
+    # The marker is part of the link's hash: taking it off (to hide a real back-dating
+    # among them, say) breaks the chain.
+    ChainLink.objects.filter(pk=marked.first().pk).update(dated_on_purpose=False)
+    report = verify()
+    assert not report.intact
+    assert any("was changed: its hash does not add up" in str(f) for f in report.findings)
+
+
 def test_without_as_of_the_history_starts_at_the_import(plan, tmp_path):
     import_docx(tmp_path, documents.seed_document(), "--title", "CSE", "--owner", "X Group")
 
