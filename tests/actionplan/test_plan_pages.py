@@ -150,3 +150,29 @@ def test_copying_a_plan_keeps_its_structure_leads_and_timescales_not_its_evidenc
     assert not EvidenceEntry.objects.filter(action__section__plan=copy).exists()
     assert set(new.values_list("rag", flat=True)) == {""}
     assert EvidenceEntry.objects.filter(action__section__plan=plan).count() == 108
+
+
+@pytest.mark.parametrize("who", ["board_member", "awaken_lead", "chair", "manager"])
+def test_with_more_than_one_plan_every_page_has_a_plan_picker(plan, client, request, who):
+    client.force_login(request.getfixturevalue(who))
+    dashboard = reverse("dashboard_for", kwargs={"slug": plan.slug})
+    assert "app-plan-picker" not in client.get(dashboard).content.decode()  # one plan: none
+
+    other = Plan.objects.create(
+        slug="neglect", title="Neglect Action Plan", partnership="A Board", owner=plan.owner
+    )
+    page = client.get(dashboard).content.decode()
+    picker = page.split('class="govuk-details app-plan-picker"')[1].split("</details>")[0]
+    assert f"Plan: {plan.short_title or plan.title}" in picker
+    assert f'href="{reverse("plan_overview_for", kwargs={"slug": plan.slug})}" aria-current' in (
+        picker
+    )
+    assert f'href="{reverse("plan_overview_for", kwargs={"slug": other.slug})}"' in picker
+
+
+def test_people_who_are_not_members_see_no_plans_in_the_header(plan, client, django_user_model):
+    nobody = django_user_model.objects.create_user("no.member")
+    Plan.objects.create(slug="neglect", title="Neglect", partnership="A Board", owner=plan.owner)
+    client.force_login(nobody)
+    page = client.get(reverse("plan_overview")).content.decode()
+    assert "Neglect" not in page and "app-plan-picker" not in page

@@ -34,8 +34,9 @@ def test_the_overview_needs_the_same_queries_for_20_and_200_actions(
     client.force_login(board_member)
     small, large = (reverse("plan_overview_for", args=[p.slug]) for p in small_and_large)
     # 14 since issue 17 (15 before): leads and entries come with their agencies, posts
-    # and people in the same query (the lookups of agencies and posts went).
-    assert queries_for(client, small) == queries_for(client, large) == 14
+    # and people in the same query (the lookups of agencies and posts went); 15 with the
+    # plan picker in the header (the plans the person can read, on every page).
+    assert queries_for(client, small) == queries_for(client, large) == 15
 
 
 def test_the_filtered_overview_needs_the_same_queries_for_20_and_200_actions(
@@ -46,8 +47,8 @@ def test_the_filtered_overview_needs_the_same_queries_for_20_and_200_actions(
         reverse("plan_overview_for", args=[p.slug]) + "?rag=amber&q=Action" for p in small_and_large
     )
     # The filters test the snapshot the page reads anyway: no query of their own. (The
-    # search reads every action's evidence; without it, the page reads 14, as above.)
-    assert queries_for(client, small) == queries_for(client, large) == 15
+    # search reads every action's evidence; without it, the page reads 15, as above.)
+    assert queries_for(client, small) == queries_for(client, large) == 16
 
 
 def test_the_dashboard_needs_the_same_queries_for_20_and_200_actions(
@@ -62,8 +63,9 @@ def test_my_actions_needs_the_same_queries_for_20_and_200_actions(client, small_
     agency = Agency.objects.order_by("pk")[1]  # leads every synthetic action
     lead = make_person("synthetic.lead", agency, Membership.Role.AGENCY_LEAD)
     client.force_login(lead)
-    # session (3), user, memberships, the actions with their last evidence date
-    assert queries_for(client, reverse("my_actions")) == 7
+    # session (3), user, memberships, the actions with their last evidence date, the plans
+    # for the plan picker
+    assert queries_for(client, reverse("my_actions")) == 8
 
 
 def test_the_action_page_needs_a_fixed_number_of_queries(client, board_member, small_and_large):
@@ -103,7 +105,7 @@ def test_every_page_of_a_large_overview_needs_the_same_queries_as_a_small_plan(
         queries_for(client, reverse("plan_overview_for", args=[small.slug]))
         == queries_for(client, url)
         == queries_for(client, url + "?page=3")
-        == 14
+        == 15
     )
 
 
