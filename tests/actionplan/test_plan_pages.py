@@ -168,6 +168,10 @@ def test_with_more_than_one_plan_every_page_has_a_plan_picker(plan, client, requ
         picker
     )
     assert f'href="{reverse("plan_overview_for", kwargs={"slug": other.slug})}"' in picker
+    # The menu's pages are the plan's being read.
+    neglect = client.get(reverse("plan_overview_for", kwargs={"slug": "neglect"})).content.decode()
+    assert f'href="{reverse("dashboard_for", kwargs={"slug": "neglect"})}"' in neglect
+    assert f'href="{reverse("activity_for", kwargs={"slug": "neglect"})}"' in neglect
 
 
 def test_people_who_are_not_members_see_no_plans_in_the_header(plan, client, django_user_model):
