@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,7 +35,7 @@ class ReviewSet:
 
     def actions(self, plan, today=None):
         chosen = self.select(Action.objects.in_plan(plan), today or timezone.localdate())
-        return chosen.select_related("section").order_by("section__number", "position")
+        return chosen.in_plan_order()
 
 
 SETS = {
@@ -61,14 +60,6 @@ ATTENTION = [
 
 def _review_set(request):
     return SETS.get(request.GET.get("set", ""), SETS["all"])
-
-
-def _after(actions, action):
-    """The set's first action after ``action`` in the plan's order."""
-    number, position = action.section.number, action.position
-    return actions.filter(
-        Q(section__number__gt=number) | Q(section__number=number, position__gt=position)
-    ).first()
 
 
 def review_url(plan, review_set, action=None):
@@ -96,8 +87,7 @@ def review_home(request):
 def review_start(request, slug):
     plan = get_plan_for(request, slug, to="review")
     today = timezone.localdate()
-    in_plan = Action.objects.in_plan(plan).select_related("section")
-    order = ("section__number", "position")
+    in_plan = Action.objects.in_plan(plan).in_plan_order()
     groups = {
         "new-evidence": in_plan.with_new_evidence_since_rating(),
         "not-rated": in_plan.not_rated(),
@@ -108,7 +98,7 @@ def review_start(request, slug):
             "key": key,
             "label": label,
             "count": groups[key].count(),
-            "actions": list(groups[key].order_by(*order)[:ATTENTION_LIST]),
+            "actions": list(groups[key][:ATTENTION_LIST]),
         }
         for key, label in ATTENTION
     ]
@@ -147,7 +137,7 @@ def review_action(request, slug, pk):
         messages.success(request, f"{action.ref} is now rated {action.rag_label}.")
         return _go_on(request, plan, review_set, actions, action)
     ids = list(actions.values_list("pk", flat=True))
-    following = _after(actions, action)
+    following = actions.after(action).first()
     return render(
         request,
         "actionplan/review_action.html",
@@ -168,7 +158,7 @@ def review_action(request, slug, pk):
 
 
 def _go_on(request, plan, review_set, actions, action):
-    following = _after(actions, action)
+    following = actions.after(action).first()
     if following is None:
         messages.info(request, f"That was the last action of “{review_set.label}”.")
         return redirect(review_url(plan, review_set))

@@ -141,14 +141,7 @@ def reporting_status(plan, today):
 
 def next_in_plan(action):
     """The plan's next current action after this one, for "Rate the next action"."""
-    number, position = action.section.number, action.position
-    return (
-        Action.objects.in_plan(action.section.plan)
-        .filter(Q(section__number__gt=number) | Q(section__number=number, position__gt=position))
-        .select_related("section")
-        .order_by("section__number", "position")
-        .first()
-    )
+    return Action.objects.in_plan(action.section.plan).after(action).first()
 
 
 @login_required

@@ -42,6 +42,16 @@ class ActionQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.filter(due_date__lt=today).exclude(rag=Rag.BLUE)
 
+    def in_plan_order(self):
+        return self.select_related("section").order_by("section__number", "position")
+
+    def after(self, action):
+        """These actions that come after ``action`` in the plan's order (by ref)."""
+        number, position = action.section.number, action.position
+        return self.filter(
+            Q(section__number__gt=number) | Q(section__number=number, position__gt=position)
+        ).in_plan_order()
+
     def led_by(self, agency):
         return self.filter(leads__agency=agency).distinct()
 
