@@ -56,12 +56,11 @@ class RateForm(VersionedForm, forms.Form):
         ),
     )
 
-    def __init__(self, *args, instance, meanings=None, **kwargs):
+    def __init__(self, *args, instance, **kwargs):
         super().__init__(*args, **kwargs)
         self.track_version(instance)
         # What each rating means in this plan, under its radio (Plan.rag_meanings).
-        meanings = meanings if meanings is not None else instance.section.plan.rag_meanings()
-        self.fields["rag"].choice_hints = meanings
+        self.fields["rag"].choice_hints = instance.section.plan.rag_meanings()
 
     def clean_rag(self):
         return Rag.from_form(self.cleaned_data["rag"])

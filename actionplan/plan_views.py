@@ -41,7 +41,6 @@ class AddPlan(PlanPage):
 
     def save(self, form):
         plan = form.save(commit=False)
-        plan.slug = form.cleaned_data["slug"]
         self.object = save_with_reason(plan, self.change_reason)
         return plan
 

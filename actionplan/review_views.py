@@ -126,7 +126,6 @@ def review_action(request, slug, pk):
         posted(request),
         initial={"rag": Rag.to_form(action.rag)},
         instance=action,
-        meanings=plan.rag_meanings(),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

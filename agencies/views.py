@@ -9,7 +9,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import Context, Template
@@ -46,7 +48,7 @@ def manage(request):
         get_user_model()
         .objects.order_by("-is_active", "last_name", "first_name")
         .prefetch_related("memberships__agency")
-        .annotate(has_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"))))
+        .annotate(has_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
     )
     return render(
         request,
@@ -114,9 +116,15 @@ class FormPage:
         page = self.page_context()
         form = self.get_form(posted(request))
         if request.method == "POST" and form.is_valid():
-            saved = self.save(form)
-            messages.success(request, worded(self.success_message, saved))
-            return redirect(self.back_url())
+            try:
+                saved = self.save(form)
+            except ValidationError as error:
+                # The model's own rules, checked as it saves (someone else closed the plan
+                # or took the section number meanwhile): said on the form, nothing saved.
+                form.add_error(None, error)
+            else:
+                messages.success(request, worded(self.success_message, saved))
+                return redirect(self.back_url())
         return render(request, self.template_name, {**page, "form": form, "object": self.object})
 
     def access(self, request, pk):
@@ -329,6 +337,7 @@ class ResetFactor(PersonPage):
             return f"{name} has not set up a second factor."
         return ""
 
+    @transaction.atomic  # the reset and its record in the audit log, or neither
     def save(self, form):
         person = self.object
         factors.reset(person)

@@ -10,13 +10,16 @@ and the board packs for those dates, then work for the imported plan as for any 
 import contextlib
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from actionplan.historical import person_name
 from actionplan.models import Action, ActionLead, EvidenceEntry, Plan, Section, save_with_reason
+from actionplan.plan_forms import RESERVED_SLUGS
 from actionplan.timescales import EARLIEST_YEAR
 from agencies.models import Agency, Post
 from integrity.chain import dated_on_purpose
@@ -48,10 +51,18 @@ def end_of_financial_year(date):
 
 
 def slug_in_use(slug):
-    return Plan.objects.filter(slug=slug).exists()
+    """Taken by a plan, or an address the plan pages use themselves (plan_forms)."""
+    return slug in RESERVED_SLUGS or Plan.objects.filter(slug=slug).exists()
 
 
 def refuse_used_slug(slug):
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        raise ImportRefused(
+            f"“{slug}” cannot be a plan's short name: use letters, numbers, hyphens and "
+            "underscores only"
+        ) from None
     if slug_in_use(slug):
         raise ImportRefused(
             f"There is already a plan at “{slug}”. A plan is imported once: choose another "

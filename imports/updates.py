@@ -109,7 +109,7 @@ def read_updates(name, data, user, plan_slug=None):
     preview.plan = plan
     viewer = Viewer(user)
     actions = Action.objects.filter(section__plan=plan).select_related("section__plan")
-    actions = actions.prefetch_related("leads__agency", "evidence_entries").in_bulk(
+    actions = actions.prefetch_related("leads__agency", "leads__post", "evidence_entries").in_bulk(
         [pk for pk, _, _ in ids.values()]
     )
     for ref, row in _rows(workbook[MAIN_SHEET]):
@@ -137,9 +137,14 @@ def _row_ids(sheet):
 
 
 def _rows(sheet):
-    """(ref, {heading: text}) for each row of the plan's sheet."""
+    """(ref, {heading: text}) for each row of the plan's sheet. The headings are the first
+    row with a "Ref" column: a filtered download says what it was filtered by above them."""
     rows = sheet.iter_rows(values_only=True)
-    headings = [str(value or "") for value in next(rows, [])]
+    headings = []
+    for values in rows:
+        headings = [str(value or "") for value in values]
+        if "Ref" in headings:
+            break
     for values in rows:
         row = {heading: _text(value) for heading, value in zip(headings, values, strict=False)}
         if row.get("Ref"):

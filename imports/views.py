@@ -66,11 +66,10 @@ def preview(request):
     if request.method == "POST" and form.is_valid():
         pending["mapping"] = form.mapping()
         request.session.modified = True
-        if "create" in request.POST:
-            plan_preview = read_plan(checked, pending["mapping"])
-            if not plan_preview.errors and not slug_in_use(pending["slug"]):
-                return _create(request, checked, plan_preview, pending, form.cleaned_data)
     plan_preview = read_plan(checked, pending["mapping"])
+    creating = request.method == "POST" and form.is_valid() and "create" in request.POST
+    if creating and not plan_preview.errors and not slug_in_use(pending["slug"]):
+        return _create(request, checked, plan_preview, pending, form.cleaned_data)
     if slug_in_use(pending["slug"]):
         plan_preview.errors.append(f"There is already a plan at “{pending['slug']}”")
     context = {"form": form, "preview": plan_preview, "pending": pending}

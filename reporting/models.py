@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from actionplan.historical import person_name, tracked
-from actionplan.models.base import required_reason
+from actionplan.models.base import required_reason, save_with_reason
 from integrity.models import Chained
 
 
@@ -162,8 +162,7 @@ class BoardPack(Chained):
         withdrawal = PackWithdrawal(
             pack=self, reason=reason, withdrawn_by=by, withdrawn_by_name=person_name(by)
         )
-        withdrawal._change_reason = f"Withdrawn: {reason}"
-        withdrawal.save()
+        save_with_reason(withdrawal, f"Withdrawn: {reason}")
         self.withdrawal = withdrawal
         return withdrawal
 

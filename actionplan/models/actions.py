@@ -279,24 +279,22 @@ class Action(Removable, Versioned):
     @transaction.atomic
     def move_to(self, section, position, reason, version=None):
         """Move this action to ``position`` in ``section`` (1-based; None: after the last).
-        Refs are how minutes
-        and packs refer to actions, so no other action's ref changes: the number must be
-        free in that section (a removed action keeps its number too). Closing the gaps is
-        a deliberate step of its own, ``Plan.renumber``."""
+        Refs are how minutes and packs refer to actions, so no other action's ref changes:
+        the number must be free in that section (a removed action keeps its number too).
+        Closing the gaps is a deliberate step of its own, ``Plan.renumber``."""
         self.check_version(version)
         reason = required_reason(reason, "Enter the reason for the move")
+        # The section's row is locked, as Section.add_action locks it, so that two people
+        # cannot take the same free number at once.
+        type(section).objects.select_for_update().filter(pk=section.pk).exists()
         if position is None:
-            if section.pk == self.section_id:
-                return
-            position = section.next_position()
+            last = section.next_position() - 1
+            if section.pk == self.section_id and self.position == last:
+                return  # already last
+            position = last + 1
         if (self.section_id, self.position) == (section.pk, position):
             return
-        taken = (
-            Action.objects.select_for_update()
-            .filter(section=section, position=position)
-            .exclude(pk=self.pk)
-            .first()
-        )
+        taken = section.actions.filter(position=position).exclude(pk=self.pk).first()
         if taken is not None:
             raise ValidationError(
                 {

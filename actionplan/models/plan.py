@@ -61,15 +61,15 @@ class Plan(models.Model):
 
     def renumbering(self):
         """[(action, new position)] for the current actions whose ref a renumbering would
-        change: each section's actions numbered 1, 2, 3 ... in their order."""
+        change: each section's actions numbered 1, 2, 3 ... in their order (one query)."""
         from .actions import Action
 
-        changes = []
-        for section in self.sections.current().order_by("number"):
-            actions = Action.objects.current().filter(section=section).order_by("position")
-            for new, action in enumerate(actions.select_related("section"), start=1):
-                if action.position != new:
-                    changes.append((action, new))
+        changes, numbered = [], {}
+        current = Action.objects.current().filter(section__plan=self, section__removed_at=None)
+        for action in current.in_plan_order():
+            new = numbered[action.section_id] = numbered.get(action.section_id, 0) + 1
+            if action.position != new:
+                changes.append((action, new))
         return changes
 
     @transaction.atomic
@@ -92,7 +92,7 @@ class Plan(models.Model):
                 for n, a in enumerate(current, start=1)
                 if a.position != n
             ]
-            if removed:
+            if any(a.position <= len(current) for a in removed):
                 # Out of the way first, above every number in use, so that no current
                 # action has to move up past one.
                 top = max(a.position for a in actions)
@@ -242,20 +242,21 @@ class Section(Removable, Versioned):
         self.title, self.purpose = title, purpose
         return save_with_reason(self, reason)
 
-    @transaction.atomic
     def next_position(self):
         """The number after the section's last action (removed ones keep theirs)."""
         return (self.actions.aggregate(last=Max("position"))["last"] or 0) + 1
 
+    @transaction.atomic
     def add_action(self, *, text, outcomes, timescale, due_date, leads, reason="Action added"):
-        """A new action at the end of the section. The section's actions are locked while
-        the next position is chosen, so two people adding at once get 3 and 4, not 3 twice."""
+        """A new action at the end of the section, with its leads, all or nothing. The
+        section's row is locked while the next position is chosen, so two people adding
+        at once get 3 and 4, not 3 twice (an aggregate cannot be locked itself)."""
         from .actions import Action
 
-        last = self.actions.select_for_update().aggregate(last=Max("position"))["last"]
+        Section.objects.select_for_update().filter(pk=self.pk).exists()
         action = Action(
             section=self,
-            position=(last or 0) + 1,
+            position=self.next_position(),
             text=text,
             outcomes=outcomes,
             timescale=timescale,

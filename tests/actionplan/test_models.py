@@ -230,3 +230,25 @@ def test_every_model_keeps_a_history_row_for_create_update_and_delete(small_plan
         obj._change_reason = "Removed"
         obj.delete()
         assert obj.__class__.history.filter(id=pk, history_type="-").exists()
+
+
+def test_moving_an_action_with_no_number_puts_it_last_in_its_own_section_too(section):
+    first, second, third = (make_action(section, n) for n in (1, 2, 3))
+    first.move_to(section, None, reason="Least urgent last")
+    assert refs(section) == [("Action 2", "2.2"), ("Action 3", "2.3"), ("Action 1", "2.4")]
+    history = first.history.count()
+    first.move_to(section, None, reason="Already last")
+    assert first.history.count() == history  # already last: nothing saved
+
+
+def test_renumbering_leaves_removed_actions_alone_when_they_are_already_after(
+    small_plan, section
+):
+    a1, a2, a3 = (make_action(section, n) for n in (1, 2, 3))
+    a3.remove("Merged")
+    a2.move_to(section, 5, reason="Last")
+    small_plan.renumber("Tidy")
+    a3.refresh_from_db()
+    assert a3.position == 3 and a3.history.count() == 2  # made, removed: not moved about
+    a2.refresh_from_db()
+    assert a2.ref == "2.2"

@@ -180,3 +180,22 @@ def test_people_who_are_not_members_see_no_plans_in_the_header(plan, client, dja
     client.force_login(nobody)
     page = client.get(reverse("plan_overview")).content.decode()
     assert "Neglect" not in page and "app-plan-picker" not in page
+
+
+def test_a_section_number_taken_while_the_form_was_open_is_an_error_not_a_crash(
+    plan, signed_in
+):
+    url = reverse("section_new", kwargs={"pk": plan.pk})
+    served = signed_in.get(url)
+    plan.add_section(number=8, title="Added meanwhile", purpose="")  # someone else, first
+
+    from tests.served import hidden_fields
+
+    response = signed_in.post(
+        url,
+        {**hidden_fields(served.content), "number": "8", "title": "Mine", "purpose": ""},
+    )
+
+    assert response.status_code == 200
+    assert "already" in response.content.decode()
+    assert not plan.sections.filter(title="Mine").exists()

@@ -154,3 +154,22 @@ def _without_ids(data):
     target = io.BytesIO()
     workbook.save(target)
     return target.getvalue()
+
+
+def test_a_filtered_download_comes_back_too(plan, tmp_path, get_action, manager):
+    target = io.BytesIO()
+    write_xlsx(plan_snapshot(plan), target, "Filtered: RAG Amber")
+    workbook = openpyxl.load_workbook(io.BytesIO(target.getvalue()))
+    sheet = workbook["Action plan"]
+    assert sheet["A1"].value == "Filtered: RAG Amber"  # above the headings
+    headings = [cell.value for cell in sheet[2]]
+    for row in sheet.iter_rows(min_row=3):
+        if row[headings.index("Ref")].value == "2.2":
+            row[headings.index("Timescale")].value = "Dec 2015"
+    returned_file = io.BytesIO()
+    workbook.save(returned_file)
+
+    output = import_updates(tmp_path, returned_file.getvalue(), "--by", "manager")
+
+    assert "Timescale: “April 2015” → “Dec 2015”" in output
+    assert get_action("2.2").timescale == "Dec 2015"
