@@ -241,9 +241,7 @@ def test_moving_an_action_with_no_number_puts_it_last_in_its_own_section_too(sec
     assert first.history.count() == history  # already last: nothing saved
 
 
-def test_renumbering_leaves_removed_actions_alone_when_they_are_already_after(
-    small_plan, section
-):
+def test_renumbering_leaves_removed_actions_alone_when_they_are_already_after(small_plan, section):
     a1, a2, a3 = (make_action(section, n) for n in (1, 2, 3))
     a3.remove("Merged")
     a2.move_to(section, 5, reason="Last")

@@ -182,9 +182,7 @@ def test_people_who_are_not_members_see_no_plans_in_the_header(plan, client, dja
     assert "Neglect" not in page and "app-plan-picker" not in page
 
 
-def test_a_section_number_taken_while_the_form_was_open_is_an_error_not_a_crash(
-    plan, signed_in
-):
+def test_a_section_number_taken_while_the_form_was_open_is_an_error_not_a_crash(plan, signed_in):
     url = reverse("section_new", kwargs={"pk": plan.pk})
     served = signed_in.get(url)
     plan.add_section(number=8, title="Added meanwhile", purpose="")  # someone else, first
