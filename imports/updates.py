@@ -34,16 +34,15 @@ MAIN_SHEET = "Action plan"
 EDITABLE = {"Action": "text", "Outcomes": "outcomes", "Timescale": "timescale"}
 
 
-def add_row_ids(workbook, snapshot):
-    """The hidden sheet of an export of the plan today (an export as at a past date is a
-    record, not a form to send back)."""
+def row_ids(snapshot):
+    """The rows of the hidden sheet (under ``ROW_ID_HEADINGS``) of an export of the plan
+    today; None as at a past date (an export as at a past date is a record, not a form
+    to send back)."""
     if snapshot.as_at is not None:
-        return
-    sheet = workbook.create_sheet(ROW_IDS)
-    sheet.sheet_state = "hidden"
-    sheet.append(ROW_ID_HEADINGS)
-    for action in snapshot.actions:
-        sheet.append([action.ref, action.pk, action.version, snapshot.plan.slug])
+        return None
+    return [
+        [action.ref, action.pk, action.version, snapshot.plan.slug] for action in snapshot.actions
+    ]
 
 
 @dataclass

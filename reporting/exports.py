@@ -10,25 +10,26 @@ characters (``actionplan.text``): the forms take them out, but text stored befor
 did may hold one, and a single one made the workbook fail for everyone.
 
 Neither holds the whole file in memory: ``csv_lines`` yields the CSV a line at a time
-(the download streams it), and the workbook is written by openpyxl's write-only mode,
-which sends each row to a temporary file as it is added (a whole-sheet workbook for a
-2,000-action plan took 4 s and grew with every cell).
+(the download streams it), and the workbook is written by XlsxWriter in its
+constant-memory mode, which sends each row to a temporary file as the next begins (a
+2,000-action plan with 20,000 entries: 1 MB of Python memory at the peak). XlsxWriter,
+not openpyxl: openpyxl's write-only mode spends ~20 µs a cell, 3 s on that plan's
+140,000 cells, over the download's 2 s goal (issue 17); XlsxWriter takes a third of
+that. openpyxl still reads workbooks (the imports).
 """
 
 import csv
-import datetime
-from copy import copy
+import functools
+import zipfile
 
+import xlsxwriter
+import xlsxwriter.workbook
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from actionplan.historical import person_name
 from actionplan.models import Rag
 from actionplan.text import clean_text
-from imports.updates import add_row_ids
+from imports.updates import ROW_ID_HEADINGS, ROW_IDS, row_ids
 
 COLUMNS = [
     "section",
@@ -170,27 +171,50 @@ def fit_in_a_cell(position):
     return "\n".join([note, *reversed(kept)])
 
 
+# XlsxWriter zips at zlib's default level: 0.43 s of a 2,000-action workbook (14 MB of
+# XML), where the fastest level takes 0.09 s for a file a fifth larger (3.7 MB, not
+# 3.0 MB). It has no option for the level (jmcnamara/XlsxWriter#853), so the ZipFile it
+# makes the workbook with is given one (tests/reporting/test_export_plan.py checks it).
+xlsxwriter.workbook.ZipFile = functools.partial(zipfile.ZipFile, compresslevel=1)
+
+
 def write_xlsx(snapshot, target, filtered=""):
-    """Write a workbook formatted for people: wrapped text, coloured RAG, frozen header;
-    the plan on one sheet, every evidence entry on the next."""
-    workbook = Workbook(write_only=True)
+    """Write a workbook formatted for people to ``target`` (a file or a writable
+    response): wrapped text, coloured RAG, frozen header; the plan on one sheet, every
+    evidence entry on the next, and the hidden sheet that lets it come back
+    (imports/updates.py)."""
+    workbook = xlsxwriter.Workbook(
+        target,
+        {
+            "constant_memory": True,
+            # Text is text: a cell starting with "=" or looking like a number or an
+            # address stays as it was written.
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    looks = _Looks(workbook)
     title = clean_text(snapshot.plan.short_title or snapshot.plan.title)
     as_at = f" as at {snapshot.as_at:%-d %B %Y}" if snapshot.as_at else ""
     heading = f"{title}{as_at}{' (filtered)' if filtered else ''}"
     marking = clean_text(snapshot.plan.protective_marking)
-    plan_sheet = _Sheet(workbook, "Action plan", WIDTHS, heading, marking, filtered)
-    evidence_sheet = _Sheet(workbook, "Evidence", EVIDENCE_WIDTHS, heading, marking, filtered)
-    plan_sheet.append(HEADINGS, plan_sheet.heading)
-    evidence_sheet.append(EVIDENCE_HEADINGS, evidence_sheet.heading)
+    plan_sheet = _Sheet(workbook, looks, "Action plan", WIDTHS, heading, marking, filtered)
+    evidence_sheet = _Sheet(
+        workbook, looks, "Evidence", EVIDENCE_WIDTHS, heading, marking, filtered
+    )
+    plan_sheet.append(HEADINGS, looks.heading)
+    evidence_sheet.append(EVIDENCE_HEADINGS, looks.heading)
     actions = (action for row in snapshot.sections for action in row.actions)
-    # The write-only sheets each write to their own temporary file, so the two are
+    # Each sheet writes to a temporary file of its own, a row at a time, so the two are
     # filled side by side and no row is kept.
     for row, action in zip(rows(snapshot), actions, strict=True):
         row["current_position"] = fit_in_a_cell(row["current_position"])
-        values = [clean_text(row[key]) for key in COLUMNS]
-        looks = [plan_sheet.wrapped] * len(values)
-        looks[RAG_COLUMN] = plan_sheet.rated.get(row["rag"], plan_sheet.wrapped)
-        plan_sheet.append(values, looks)
+        plan_sheet.append(
+            [clean_text(row[key]) for key in COLUMNS],
+            looks.wrapped,
+            {RAG_COLUMN: looks.rated.get(row["rag"], looks.wrapped)},
+        )
         for entry in action.evidence_list:
             evidence_sheet.append(
                 [
@@ -201,75 +225,83 @@ def write_xlsx(snapshot, target, filtered=""):
                     timezone.localdate(entry.recorded_at) if entry.recorded_by else None,
                     clean_text(entry.text)[:EXCEL_CELL],
                 ],
-                evidence_sheet.wrapped,
+                looks.wrapped,
             )
     plan_sheet.finish()
     evidence_sheet.finish()
-    add_row_ids(workbook, snapshot)  # so that the sheet can come back (imports/updates.py)
-    workbook.save(target)
+    ids = row_ids(snapshot)
+    if ids is not None:
+        sheet = workbook.add_worksheet(ROW_IDS)
+        sheet.hide()
+        for number, values in enumerate([ROW_ID_HEADINGS, *ids]):
+            sheet.write_row(number, 0, values)
+    workbook.close()
 
 
-class _Sheet:
-    """A write-only sheet with a header row (after a first row saying what the download
-    was filtered by, if it was), counting its rows as they are added (reading
-    ``max_row`` in the loop made an export quadratic)."""
+class _Looks:
+    """The workbook's cell formats, each made once."""
 
-    def __init__(self, workbook, name, widths, heading, marking, filtered):
-        self.sheet = sheet = workbook.create_sheet(name)
-        self.columns = len(widths)
-        self.first = 2 if filtered else 1  # the row of the column headings
-        # Column widths, panes and print settings go before the first row in write-only mode.
-        for number, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(number)].width = width
-        sheet.freeze_panes = f"A{self.first + 1}"
-        sheet.print_options.gridLines = True
-        sheet.page_setup.orientation = "landscape"
-        sheet.print_title_rows = f"1:{self.first}"
-        sheet.oddHeader.center.text = f"{marking} – {heading}"
-        sheet.oddFooter.center.text = f"{marking} – Page &P of &N"
-        # Each look is made once and copied to its cells: setting a style on a cell makes
-        # openpyxl hash it to find its number, a third of the time of a 2,000-row sheet.
-        top = Alignment(wrap_text=True, vertical="top")
-        self.wrapped = _look(sheet, alignment=top)
-        self.heading = _look(sheet, alignment=top, font=Font(bold=True))
-        self.dated = _look(sheet, alignment=top, number_format="yyyy-mm-dd")
+    def __init__(self, workbook):
+        top = {"text_wrap": True, "valign": "top"}
+        self.wrapped = workbook.add_format(top)
+        self.heading = workbook.add_format(top | {"bold": True})
+        self.dated = workbook.add_format(top | {"num_format": "yyyy-mm-dd"})
         self.rated = {
-            Rag(rag).label: _look(
-                sheet,
-                alignment=top,
-                fill=PatternFill("solid", start_color=colour, end_color=colour),
-                font=Font(bold=True, color="FFFFFF" if rag != Rag.AMBER else "0B0C0C"),
+            Rag(rag).label: workbook.add_format(
+                top
+                | {
+                    "pattern": 1,
+                    "bg_color": f"#{colour}",
+                    "bold": True,
+                    "font_color": "#0B0C0C" if rag == Rag.AMBER else "#FFFFFF",
+                }
             )
             for rag, colour in RAG_FILLS.items()
         }
-        self.count = 0
+
+
+# Excel's limit on a page header or footer, and its escape for "&" in one.
+HEADER_LIMIT = 255
+
+
+def _header_text(text):
+    return text.replace("&", "&&")
+
+
+class _Sheet:
+    """A sheet written a row at a time, with a header row (after a first row saying what
+    the download was filtered by, if it was) repeated on every printed page."""
+
+    def __init__(self, workbook, looks, name, widths, heading, marking, filtered):
+        self.sheet = sheet = workbook.add_worksheet(name)
+        self.looks = looks
+        self.columns = len(widths)
+        self.row = 0
+        for number, width in enumerate(widths):
+            sheet.set_column(number, number, width)
+        self.headings = 1 if filtered else 0  # the row of the column headings
+        sheet.freeze_panes(self.headings + 1, 0)
+        sheet.repeat_rows(0, self.headings)
+        sheet.hide_gridlines(0)  # printed with gridlines, like the Word table
+        sheet.set_landscape()
+        header = _header_text(f"{marking} – {heading}")[: HEADER_LIMIT - 2]
+        sheet.set_header(f"&C{header}")
+        sheet.set_footer(f"&C{_header_text(marking)[:200]} – Page &P of &N")
         if filtered:
-            sheet.append([self.cell(clean_text(filtered), self.heading)])
+            self.append([clean_text(filtered)], looks.heading)
 
-    def cell(self, value, look):
-        written = WriteOnlyCell(self.sheet, value=value)
-        # Text is text: never let a cell starting with "=" become a formula.
-        if written.data_type == "f":
-            written.data_type = "s"
-        if isinstance(value, datetime.date):
-            look = self.dated
-        written._style = copy(look._style)
-        return written
-
-    def append(self, values, looks):
-        if not isinstance(looks, list):
-            looks = [looks] * len(values)
-        self.sheet.append([self.cell(v, look) for v, look in zip(values, looks, strict=True)])
-        self.count += 1
+    def append(self, values, look, looks_of=None):
+        """A row of text and dates (a date in the date format; None or "" an empty cell)."""
+        sheet, row = self.sheet, self.row
+        for column, value in enumerate(values):
+            this = looks_of.get(column, look) if looks_of else look
+            if value is None or value == "":
+                sheet.write_blank(row, column, None, this)  # what is typed in it wraps too
+            elif isinstance(value, str):
+                sheet.write_string(row, column, value, this)
+            else:
+                sheet.write_datetime(row, column, value, self.looks.dated)
+        self.row += 1
 
     def finish(self):
-        last = get_column_letter(self.columns)
-        self.sheet.auto_filter.ref = f"A{self.first}:{last}{self.first + self.count - 1}"
-
-
-def _look(sheet, **styles):
-    """A cell carrying these styles, whose style is copied to others."""
-    look = WriteOnlyCell(sheet)
-    for name, value in styles.items():
-        setattr(look, name, value)
-    return look
+        self.sheet.autofilter(self.headings, 0, max(self.row - 1, self.headings), self.columns - 1)

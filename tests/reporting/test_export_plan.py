@@ -85,6 +85,36 @@ def test_xlsx_has_the_same_columns_formatted_for_people(plan, tmp_path):
     assert "\n" in sheet.cell(row=3, column=7).value  # one evidence entry per line
 
 
+def test_xlsx_prints_landscape_with_its_headings_and_marking_on_every_page(plan, tmp_path):
+    plan.short_title = "Health & Police plan"  # an "&" is a code in a page header
+    plan.save()
+    target = tmp_path / "plan.xlsx"
+    export("--format", "xlsx", "--output", str(target))
+    workbook = load_workbook(target)
+    assert workbook.sheetnames == ["Action plan", "Evidence", "Row ids"]
+    assert workbook["Row ids"].sheet_state == "hidden"
+    for name, last_column in (("Action plan", "K"), ("Evidence", "F")):
+        sheet = workbook[name]
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.print_title_rows == "$1:$1"
+        assert sheet.print_options.gridLines
+        assert sheet.auto_filter.ref == f"A1:{last_column}{sheet.max_row}"
+        assert sheet.oddHeader.center.text == (f"{plan.protective_marking} – Health && Police plan")
+        assert sheet.oddFooter.center.text == f"{plan.protective_marking} – Page &P of &N"
+
+
+def test_the_workbook_is_zipped_at_the_fast_level_xlsxwriter_is_given():
+    """reporting/exports.py gives XlsxWriter's ZipFile a compression level (it has no
+    option for it); a release that makes its zip another way would lose that quietly."""
+    import inspect
+
+    import xlsxwriter.workbook
+
+    source = inspect.getsource(xlsxwriter.workbook.Workbook._store_workbook)
+    assert "ZipFile(" in source
+    assert xlsxwriter.workbook.ZipFile.keywords == {"compresslevel": 1}
+
+
 def test_xlsx_keeps_formula_like_text_as_text(plan, get_action, tmp_path):
     action = get_action("2.2")
     action.text = "=1+1"
