@@ -4,13 +4,14 @@ dashboard's latest changes, newest first.
 A page is found by where it starts, not by its number (keyset pagination):
 ``?before=<cursor>`` shows the changes older than that one, ``?after=<cursor>`` the
 ones newer, and a cursor is the (history_date, table, history_id) of a change, e.g.
-``2015-09-30T09:12:00.000000Z,evidence,5012``. Each history table gives at most a
-page of rows beyond the cursor, found by walking an index on (history_date,
-history_id) — (id, …) for one action's records, (action_id, …) for its leads and
-evidence (migration 0005) — and the UNION of those few rows is ordered and cut to a
-page, in one query. Nothing is counted and nothing is skipped with OFFSET, so any page
-costs the same however long the history is; an exact count was nearly half of the
-feed's time at 100k rows (FIELD-NOTES, "History reads at scale").
+``2015-09-30T09:12:00.000000Z,evidence,5012``. Each history table gives at most a page
+of rows beyond the cursor, found by walking an index on (plan_id, history_date,
+history_id) for a plan's rows (migration 0009: each history row keeps its plan) — (id,
+…) for one action's records, (action_id, …) for its leads and evidence (migration 0005)
+— and the UNION of those few rows is ordered and cut to a page, in one query. Nothing is
+counted and nothing is skipped with OFFSET, so any page costs the same however long the
+history is; an exact count was nearly half of the feed's time at 100k rows (FIELD-NOTES,
+"History reads at scale").
 
 Actions' records are filed under three kinds: a rating decision (ratings.py: the rating
 changed, or was given again with a new reason), a change of timescale, or anything
@@ -24,11 +25,9 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
     DateTimeField,
-    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -197,25 +196,6 @@ def _beyond(cursor, source, newer):
     return Q(history_date__lte=d) & (Q(history_date__lt=d) | same_moment)
 
 
-def _sections_of(plan):
-    return Section.objects.filter(plan=plan).values("pk")
-
-
-def _actions_of(plan):
-    return Action.objects.filter(section__plan=plan).values("pk")
-
-
-def _in_plan(records, column, ids):
-    """Records whose ``column`` is among ``ids``, tested row by row as the walk goes.
-
-    ``column + 0`` is not indexable, on purpose: otherwise SQLite starts from the plan's
-    sections, reads *all* their history and sorts it, which grows with the history.
-    Walking the (history_date, history_id, column) index newest first and testing each
-    entry stops after a page, whatever the history's length.
-    """
-    return records.alias(plan_key=F(column) + 0).filter(plan_key__in=ids)
-
-
 def change_rows(
     plan,
     *,
@@ -272,45 +252,32 @@ def change_rows(
     parts = []
     if kinds & ACTION_KINDS:
         if action is not None:
-            records, in_plan = Action.history.filter(id=action.pk), None
+            records = Action.history.filter(id=action.pk)
         else:
-            records = Action.history.alias(plan_key=F("section_id") + 0)
-            in_plan = Q(plan_key__in=_sections_of(plan))
+            records = Action.history.filter(plan_id=plan.pk)
         records = narrowed(records, "action", "section_id")
         if not kinds >= ACTION_KINDS:
             records, rating, timescale = with_kinds(records)
             tests = {"rating": rating, "timescale": timescale, "action": ~rating & ~timescale}
-            wanted = reduce(operator.or_, (tests[k] for k in kinds & ACTION_KINDS))
-            if in_plan is not None:
-                # The plan first, then the kind (its lookups of the record before): as two
-                # conditions PostgreSQL judged the kind of every plan's records it walked
-                # (3 s), testing the plan after, in a join; a CASE is evaluated in order.
-                wanted = Case(
-                    When(in_plan, then=ExpressionWrapper(wanted, output_field=BooleanField())),
-                    default=Value(False),
-                )
-            records = records.filter(wanted)
-        elif in_plan is not None:
-            records = records.filter(in_plan)
+            records = records.filter(reduce(operator.or_, (tests[k] for k in kinds & ACTION_KINDS)))
         parts.append(part(records, "action"))
     for source, model in (("lead", ActionLead), ("evidence", EvidenceEntry)):
         if source in kinds:
             if action is not None:
                 records = model.history.filter(action_id=action.pk)
             else:
-                records = _in_plan(model.history.all(), "action_id", _actions_of(plan))
+                records = model.history.filter(plan_id=plan.pk)
             parts.append(part(narrowed(records, source, "action__section_id"), source, source))
     if "attachment" in kinds:
         if action is not None:
             entries = EvidenceEntry.objects.filter(action_id=action.pk).values("pk")
             records = Attachment.history.filter(entry_id__in=entries)
         else:
-            entries = EvidenceEntry.objects.filter(action__section__plan=plan).values("pk")
-            records = _in_plan(Attachment.history.all(), "entry_id", entries)
+            records = Attachment.history.filter(plan_id=plan.pk)
         records = narrowed(records, "attachment", "entry__action__section_id")
         parts.append(part(records, "attachment", "attachment"))
     if "section" in kinds and action is None:
-        records = _in_plan(Section.history.all(), "plan_id", [plan.pk])
+        records = Section.history.filter(plan_id=plan.pk)
         parts.append(part(narrowed(records, "section", "id"), "section", "section"))
     if not parts:
         return []

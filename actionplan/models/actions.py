@@ -131,7 +131,7 @@ class Action(Removable, Versioned):
     rated_at = models.DateTimeField(null=True, blank=True)
 
     objects = ActionQuerySet.as_manager()
-    history = tracked()
+    history = tracked(in_plan=["section"])
 
     removal_noun = "action"
 
@@ -340,7 +340,7 @@ class ActionLead(models.Model):
         max_length=200, blank=True, help_text="The lead as the source plan wrote it."
     )
 
-    history = tracked()
+    history = tracked(in_plan=["action", "section"])
 
     class Meta:
         ordering = ["action", "position", "id"]

@@ -101,7 +101,7 @@ class Attachment(Versioned):
     withdrawn_reason = models.TextField(blank=True)
 
     objects = AttachmentQuerySet.as_manager()
-    history = tracked()
+    history = tracked(in_plan=["entry", "action", "section"])
 
     class Meta:
         ordering = ["entry", "added_at", "id"]

@@ -46,7 +46,7 @@ class EvidenceEntry(Versioned):
     withdrawn_reason = models.TextField(blank=True)
 
     objects = EvidenceEntryQuerySet.as_manager()
-    history = tracked()
+    history = tracked(in_plan=["action", "section"])
 
     class Meta:
         ordering = ["action", models.F("activity_date").asc(nulls_first=True), "recorded_at", "id"]
