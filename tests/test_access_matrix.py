@@ -312,8 +312,9 @@ MATRIX = {
         {r: 405 for r in ROLES[1:]},
     ),
     "audit_log": ({}, only({"manager"}), {r: 405 for r in ROLES[1:]}),
-    # Whether the history is as written (the hash chain, integrity/): what verify_history says.
-    "history_check": ({}, only({"manager"}), {r: 405 for r in ROLES[1:]}),
+    # Whether the history is as written (the hash chain, integrity/): what verify_history
+    # said when last asked, and the button that asks the worker to check again.
+    "history_check": ({}, only({"manager"}), only({"manager"}, granted="done")),
     "remove_action": (
         {"pk": lambda w: w["action"].pk},
         only({"manager"}),

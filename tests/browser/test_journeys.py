@@ -123,6 +123,7 @@ MAIN_PAGES = {
     "the review meeting": ("chair", "/plans/cse-operational-action-plan/review/{action}/?set=all"),
     "what the ratings mean": ("manager", "/plans/cse-operational-action-plan/ratings/"),
     "the plan as the manager sees it": ("manager", "/"),
+    "check the history": ("manager", "/manage/history-check/"),
 }
 
 

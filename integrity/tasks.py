@@ -1,0 +1,64 @@
+"""The check of the whole record, made in the background by the worker
+(``manage.py db_worker``, as the board packs are): the page records a ``HistoryCheck``
+and queues ``check_history``; the page then reads the check."""
+
+import datetime
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from .models import HistoryCheck
+from .verify import verify
+
+logger = logging.getLogger(__name__)
+
+# A check still "under way" after this long was lost with its worker: another may start.
+LOST_AFTER = datetime.timedelta(hours=1)
+
+
+def request_check(by):
+    """Queue a check of the history unless one is under way: (the check, whether it is
+    a new one)."""
+    with transaction.atomic():
+        waiting = HistoryCheck.objects.filter(
+            status__in=[HistoryCheck.Status.QUEUED, HistoryCheck.Status.RUNNING],
+            requested_at__gt=timezone.now() - LOST_AFTER,
+        ).first()
+        if waiting is not None:
+            return waiting, False
+        check = HistoryCheck.objects.create(requested_by=by)
+        check_history.enqueue(check.pk)
+    return check, True
+
+
+@task()
+def check_history(check_id):
+    """Work the chain out again and keep what it says in the check ``check_id``."""
+    check = HistoryCheck.objects.get(pk=check_id)
+    if check.status != HistoryCheck.Status.QUEUED:  # the queue ran it twice
+        return check.status
+    HistoryCheck.objects.filter(pk=check.pk).update(
+        status=HistoryCheck.Status.RUNNING, started_at=timezone.now()
+    )
+    try:
+        report = verify()
+    except Exception:
+        logger.exception("History check %s failed", check.pk)
+        HistoryCheck.objects.filter(pk=check.pk).update(
+            status=HistoryCheck.Status.FAILED, finished_at=timezone.now()
+        )
+        raise  # so the task queue records the failure and its traceback too
+    HistoryCheck.objects.filter(pk=check.pk).update(
+        status=HistoryCheck.Status.DONE,
+        finished_at=timezone.now(),
+        records=report.links,
+        packs=report.packs,
+        problems=len(report.findings),
+        findings=[
+            {"table": found.table, "row": str(found.row), "what": found.what}
+            for found in report.findings[: HistoryCheck.FINDINGS_KEPT]
+        ],
+    )
+    return HistoryCheck.Status.DONE
