@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -144,6 +145,9 @@ def next_in_plan(action):
     return Action.objects.in_plan(action.section.plan).after(action).first()
 
 
+MY_ACTIONS_PAGE = 50
+
+
 @login_required
 @require_safe
 def my_actions(request):
@@ -158,6 +162,8 @@ def my_actions(request):
         .with_evidence_status(since=quarter.start)
         .order_by("due_date", "section__number", "position")
     )
+    # An agency can lead hundreds of actions across a Board's plans: a page at a time.
+    page = Paginator(actions, MY_ACTIONS_PAGE).get_page(request.GET.get("page"))
     rows = [
         {
             "action": action,
@@ -165,12 +171,18 @@ def my_actions(request):
             "due_this_quarter": quarter.start <= action.due_date <= quarter.end,
             "needs_evidence": action.needs_evidence,
         }
-        for action in actions
+        for action in page
     ]
     return render(
         request,
         "actionplan/my_actions.html",
-        {"rows": rows, "agencies": viewer.lead_agencies, "quarter": quarter},
+        {
+            "rows": rows,
+            "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number, on_ends=1),
+            "agencies": viewer.lead_agencies,
+            "quarter": quarter,
+        },
     )
 
 

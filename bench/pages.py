@@ -159,9 +159,24 @@ PAGES = {
         "busiest action as at a date",
         lambda b: reverse("action_detail", args=[b.busy_action_id]) + f"?as_at={b.as_at}",
     ),
+    "review": (
+        "chair's review: what needs attention",
+        lambda b: reverse("review_start", args=[b.plan.slug]),
+        "chair",
+    ),
+    "review-action": (
+        "review meeting, one action",
+        lambda b: reverse("review_action", args=[b.plan.slug, b.busy_action_id]) + "?set=all",
+        "chair",
+    ),
+    "my-actions": ("a lead's actions (every plan)", lambda b: reverse("my_actions"), "lead1"),
+    "audit-log": ("audit log", lambda b: reverse("audit_log"), "manager"),
+    "history-check": ("check the history", lambda b: reverse("history_check"), "manager"),
     "csv": ("CSV download", lambda b: reverse("export_csv_for", args=[b.plan.slug])),
     "xlsx": ("Excel download", lambda b: reverse("export_xlsx_for", args=[b.plan.slug])),
 }
+# Who asks for each page: a board member, unless the page says (the bench's cast,
+# bench/plans.py: the chair and the manager of every bench plan, a lead of an agency).
 DOWNLOADS = {"csv", "xlsx"}
 
 
@@ -398,13 +413,15 @@ def main():
     built = prepare(list(CASES) if not args.reuse else cases, args.reuse)
     if args.build_only:
         return
-    reader = plans.people()["reader"]
-    client = Client()
-    client.force_login(reader)
+    cast, clients = plans.people(), {}
+    for name, person in cast.items():
+        clients[name] = Client()
+        clients[name].force_login(person)
     results = {key: {} for key in pages}
     for case in cases:
         for key in pages:
             url = PAGES[key][1](built[case])
+            client = clients[PAGES[key][2] if len(PAGES[key]) > 2 else "reader"]
             result = results[key][case] = measure(client, url, args.repeat, key in DOWNLOADS)
             cpu = (
                 f"  (this process's CPU: {result['cpu_ms']:,.0f} ms)" if "cpu_ms" in result else ""

@@ -39,26 +39,20 @@ def check_history(check_id):
     check = HistoryCheck.objects.get(pk=check_id)
     if check.status != HistoryCheck.Status.QUEUED:  # the queue ran it twice
         return check.status
-    HistoryCheck.objects.filter(pk=check.pk).update(
-        status=HistoryCheck.Status.RUNNING, started_at=timezone.now()
-    )
+    check.status, check.started_at = HistoryCheck.Status.RUNNING, timezone.now()
+    check.save(update_fields=["status", "started_at"])
     try:
         report = verify()
     except Exception:
         logger.exception("History check %s failed", check.pk)
-        HistoryCheck.objects.filter(pk=check.pk).update(
-            status=HistoryCheck.Status.FAILED, finished_at=timezone.now()
-        )
+        check.status, check.finished_at = HistoryCheck.Status.FAILED, timezone.now()
+        check.save(update_fields=["status", "finished_at"])
         raise  # so the task queue records the failure and its traceback too
-    HistoryCheck.objects.filter(pk=check.pk).update(
-        status=HistoryCheck.Status.DONE,
-        finished_at=timezone.now(),
-        records=report.links,
-        packs=report.packs,
-        problems=len(report.findings),
-        findings=[
-            {"table": found.table, "row": str(found.row), "what": found.what}
-            for found in report.findings[: HistoryCheck.FINDINGS_KEPT]
-        ],
-    )
-    return HistoryCheck.Status.DONE
+    check.status, check.finished_at = HistoryCheck.Status.DONE, timezone.now()
+    check.records, check.packs, check.problems = report.links, report.packs, len(report.findings)
+    check.findings = [
+        {"table": found.table, "row": str(found.row), "what": found.what}
+        for found in report.findings[: HistoryCheck.FINDINGS_KEPT]
+    ]
+    check.save()
+    return check.status

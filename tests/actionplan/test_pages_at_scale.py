@@ -17,7 +17,7 @@ from simple_history.utils import bulk_create_with_history
 from actionplan import views
 from actionplan.history import rating_changes, timescale_revisions
 from actionplan.history.latest import latest_ratings, latest_timescale_revisions
-from actionplan.models import EvidenceEntry, Section
+from actionplan.models import Action, EvidenceEntry, Section
 from actionplan.snapshot import SectionRow, split_into_pages
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -422,3 +422,25 @@ def test_the_migration_gives_the_rows_written_before_it_their_plan(plan, synthet
             assert set(records.values_list("plan_id", flat=True)) == {which.pk}, name
     # Each row is as it was written: the hash chain still holds (integrity/).
     assert verify().intact
+
+
+# -- a lead's actions ---------------------------------------------------------------------
+
+
+def test_a_lead_of_many_actions_gets_them_fifty_a_page_soonest_due_first(client, synthetic_plan):
+    from agencies.models import Agency, Membership
+    from tests.conftest import make_person
+
+    synthetic_plan(60)
+    agency = Agency.objects.order_by("pk")[1]  # leads every synthetic action
+    lead = make_person("many.lead", agency, Membership.Role.AGENCY_LEAD)
+    led = Action.objects.current().filter(leads__agency=agency).distinct().count()
+    assert led > 50
+    client.force_login(lead)
+    first = client.get(reverse("my_actions"))
+    assert first.text.count('href="/actions/') // 2 == 50  # the ref and "Add evidence"
+    assert f"Actions 1 to 50 of {led}, soonest due first." in first.text
+    second = client.get(reverse("my_actions") + link(first.text, "next"))
+    assert f"Actions 51 to {led} of {led}" in second.text
+    assert link(second.text, "next") is None and link(second.text, "prev") == "?page=1"
+    assert client.get(reverse("my_actions") + "?page=99").status_code == 200  # the last page
