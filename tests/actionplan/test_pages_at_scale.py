@@ -195,6 +195,22 @@ def test_an_action_with_many_entries_shows_the_latest_and_links_to_them_all(
     assert f'href="/actions/{action.pk}/#evidence">All 46 entries' in row
 
 
+def test_in_a_plan_of_several_pages_each_action_shows_its_latest_3_and_links_to_the_rest(
+    client, board_member, synthetic_plan
+):
+    big = synthetic_plan(100, slug="big")  # 3 entries an action
+    first = Action.objects.filter(section__plan=big).order_by("section__number", "position")[0]
+    add_entries(first, 5, first=datetime.date(2016, 1, 1))
+    client.force_login(board_member)
+    html = client.get(reverse("plan_overview_for", args=[big.slug])).text
+    row = html.split(f'id="action-{first.ref}"', 1)[1].split("</tr>", 1)[0]
+    assert "<details" not in row  # nothing read beyond the 3 shown
+    assert row.count("<li>") == 3 and "Entry 4" in row and "Entry 1" not in row
+    assert (
+        f'href="/actions/{first.pk}/#evidence">5 earlier entries are on the page of action' in row
+    )
+
+
 # -- history a page at a time -------------------------------------------------------------
 
 
