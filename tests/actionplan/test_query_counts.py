@@ -180,3 +180,13 @@ def test_the_downloads_need_the_same_queries_for_20_and_200_actions(
     for name in ("export_csv_for", "export_xlsx_for"):
         small, large = (reverse(name, args=[p.slug]) for p in small_and_large)
         assert queries_for(client, small) == queries_for(client, large)
+
+
+def test_the_chairs_review_page_needs_the_same_queries_for_20_and_200_actions(
+    client, chair, small_and_large
+):
+    client.force_login(chair)
+    small, large = (reverse("review_start", args=[p.slug]) for p in small_and_large)
+    # Each of the four sets and the overdue Red and Amber once, as ids; the actions
+    # listed, at once (22 when each set was asked for its count and its first apart).
+    assert queries_for(client, small) == queries_for(client, large) == 14
