@@ -19,6 +19,7 @@ that. openpyxl still reads workbooks (the imports).
 """
 
 import csv
+import datetime
 import functools
 import zipfile
 
@@ -148,6 +149,9 @@ def write_csv(snapshot, stream, filtered=""):
         stream.write(line)
 
 
+# Day 0 of Excel's dates (day 60, 29 February 1900, which never was, is behind every
+# date a plan holds).
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
 # Excel holds at most this many characters in a cell; it "repairs" a longer one.
 EXCEL_CELL = 32_767
 
@@ -216,17 +220,7 @@ def write_xlsx(snapshot, target, filtered=""):
             {RAG_COLUMN: looks.rated.get(row["rag"], looks.wrapped)},
         )
         for entry in action.evidence_list:
-            evidence_sheet.append(
-                [
-                    row["ref"],
-                    entry.activity_date,
-                    entry.agency.name if entry.agency else "",
-                    person_name(entry.recorded_by) if entry.recorded_by else "",
-                    timezone.localdate(entry.recorded_at) if entry.recorded_by else None,
-                    clean_text(entry.text)[:EXCEL_CELL],
-                ],
-                looks.wrapped,
-            )
+            evidence_sheet.append_entry(row["ref"], entry)
     plan_sheet.finish()
     evidence_sheet.finish()
     ids = row_ids(snapshot)
@@ -277,6 +271,7 @@ class _Sheet:
         self.looks = looks
         self.columns = len(widths)
         self.row = 0
+        self._serials, self._names = {}, {}
         for number, width in enumerate(widths):
             sheet.set_column(number, number, width)
         self.headings = 1 if filtered else 0  # the row of the column headings
@@ -302,6 +297,40 @@ class _Sheet:
             else:
                 sheet.write_datetime(row, column, value, self.looks.dated)
         self.row += 1
+
+    def append_entry(self, ref, entry):
+        """A row of the Evidence sheet: 20,000 of them for a 2,000-action plan, so each
+        person's name and each date's number are worked out once."""
+        sheet, row, wrapped = self.sheet, self.row, self.looks.wrapped
+        sheet.write_string(row, 0, ref, wrapped)
+        self._date(row, 1, entry.activity_date)
+        if entry.agency:
+            sheet.write_string(row, 2, entry.agency.name, wrapped)
+        else:
+            sheet.write_blank(row, 2, None, wrapped)
+        if entry.recorded_by:
+            sheet.write_string(row, 3, self._name(entry.recorded_by), wrapped)
+            self._date(row, 4, timezone.localdate(entry.recorded_at))
+        else:
+            sheet.write_blank(row, 3, None, wrapped)
+            sheet.write_blank(row, 4, None, wrapped)
+        sheet.write_string(row, 5, clean_text(entry.text)[:EXCEL_CELL], wrapped)
+        self.row += 1
+
+    def _date(self, row, column, day):
+        if day is None:
+            self.sheet.write_blank(row, column, None, self.looks.wrapped)
+            return
+        serial = self._serials.get(day)
+        if serial is None:
+            serial = self._serials[day] = (day - EXCEL_EPOCH).days
+        self.sheet.write_number(row, column, serial, self.looks.dated)
+
+    def _name(self, person):
+        name = self._names.get(person.pk)
+        if name is None:
+            name = self._names[person.pk] = person_name(person)
+        return name
 
     def finish(self):
         self.sheet.autofilter(self.headings, 0, max(self.row - 1, self.headings), self.columns - 1)
