@@ -44,9 +44,11 @@ def plan_overview(request, slug=None):
         filterset.form.add_error("as_at", str(error))  # the filters are not applied
         snapshot, as_at, details_read = plan_snapshot(plan, details=False), None, False
     sections = filterset.keep(snapshot.sections)
-    page = page_of_plan(sections, OVERVIEW_PAGE, request.GET.get("page"))
     # A plan of one page shows the seed's layout; a plan too large for one page shows
-    # each action's latest entries and links to the rest on the action's page.
+    # LARGE_PLAN_PAGE actions a page, each with its latest entries and a link to the rest.
+    matched = sum(len(row.actions) for row in sections)
+    per_page = OVERVIEW_PAGE if matched <= OVERVIEW_PAGE else LARGE_PLAN_PAGE
+    page = page_of_plan(sections, per_page, request.GET.get("page"))
     shown = OVERVIEW_EVIDENCE if page.count == 1 else LARGE_PLAN_EVIDENCE
     if not details_read:
         page.sections = snapshot.in_full(page.sections, evidence_limit=shown)
@@ -68,7 +70,7 @@ def plan_overview(request, slug=None):
             "as_at": as_at,
             "sections": page.sections,
             "filter": filterset,
-            "match_count": sum(len(row.actions) for row in sections),
+            "match_count": matched,
             "total_count": len(snapshot.actions),
             "page": page,
             "reconstructed": [
@@ -90,11 +92,13 @@ def plan_overview(request, slug=None):
 # keeps the seed plan's longest, 12 entries, whole), and an entry longer than
 # ENTRY_PREVIEW characters cut, the rest under "Show more". A page of 100 actions with
 # their evidence took ~90 ms to render alone (SQLite, bench/pages.py): 50 leaves the
-# whole page within its time. A plan of more than one page shows LARGE_PLAN_EVIDENCE
-# entries an action, the rest a link away: reading and writing 13 for each of 50
-# actions kept the plan as at a date on PostgreSQL at 175 ms.
+# whole page within its time. A plan of more than one page shows LARGE_PLAN_PAGE actions
+# a page with LARGE_PLAN_EVIDENCE entries each, the rest a link away: 50 actions with 13
+# entries each kept the plan as at a date on PostgreSQL at 175 ms (every entry of the
+# page's actions is looked up as it stood then, and the page is mostly evidence).
 OVERVIEW_PAGE = 50
 OVERVIEW_EVIDENCE = 13
+LARGE_PLAN_PAGE = 25
 LARGE_PLAN_EVIDENCE = 3
 ENTRY_PREVIEW = 400
 

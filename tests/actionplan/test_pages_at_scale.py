@@ -65,22 +65,29 @@ def test_a_normal_plan_is_one_page_in_the_seed_layout(client, board_member):
 def test_a_large_plan_is_shown_a_page_of_whole_sections_at_a_time(
     client, board_member, synthetic_plan
 ):
-    assert views.OVERVIEW_PAGE == 50
-    big = synthetic_plan(100, slug="big")  # 5 sections of 20 actions
+    assert (views.OVERVIEW_PAGE, views.LARGE_PLAN_PAGE) == (50, 25)
+    big = synthetic_plan(100, slug="big")  # 5 sections of 20 actions: one a page
     client.force_login(board_member)
     first = client.get(reverse("plan_overview_for", args=[big.slug]))
-    assert [row.section.number for row in first.context["sections"]] == [1, 2]
-    assert len(refs(first)) == 40
-    assert "100 actions: actions 1 to 40 on this page (page 1 of 3)" in first.text
+    assert [row.section.number for row in first.context["sections"]] == [1]
+    assert len(refs(first)) == 20
+    assert "100 actions: actions 1 to 20 on this page (page 1 of 5)" in first.text
     assert link(first.text, "prev") is None
     second = client.get(link(first.text, "next"))
-    assert [row.section.number for row in second.context["sections"]] == [3, 4]
+    assert [row.section.number for row in second.context["sections"]] == [2]
     assert 'aria-current="page">2</a>' in second.text
-    third = client.get(link(second.text, "next"))
-    assert [row.section.number for row in third.context["sections"]] == [5]
-    assert "actions 81 to 100 on this page (page 3 of 3)" in third.text
-    assert link(third.text, "next") is None
-    assert client.get(link(third.text, "prev")).context["sections"][0].section.number == 3
+    last = client.get(reverse("plan_overview_for", args=[big.slug]) + "?page=5")
+    assert [row.section.number for row in last.context["sections"]] == [5]
+    assert "actions 81 to 100 on this page (page 5 of 5)" in last.text
+    assert link(last.text, "next") is None
+    assert client.get(link(last.text, "prev")).context["sections"][0].section.number == 4
+
+
+def test_a_plan_of_up_to_50_actions_is_one_page(client, board_member, synthetic_plan):
+    fifty = synthetic_plan(50, slug="fifty")
+    client.force_login(board_member)
+    response = client.get(reverse("plan_overview_for", args=[fifty.slug]))
+    assert len(refs(response)) == 50 and response.context["page"].count == 1
 
 
 def test_every_section_is_listed_with_a_link_to_its_page(client, board_member, synthetic_plan):
@@ -89,8 +96,8 @@ def test_every_section_is_listed_with_a_link_to_its_page(client, board_member, s
     html = client.get(reverse("plan_overview_for", args=[big.slug])).text
     contents = html.split('id="contents"', 1)[1].split("</details>", 1)[0]
     assert contents.count("<li>") == 5
-    assert f'href="/plans/{big.slug}/?page=3#section-5"' in contents
-    followed = client.get(reverse("plan_overview_for", args=[big.slug]) + "?page=3")
+    assert f'href="/plans/{big.slug}/?page=5#section-5"' in contents
+    followed = client.get(reverse("plan_overview_for", args=[big.slug]) + "?page=5")
     assert 'id="section-5"' in followed.text
 
 
@@ -100,6 +107,7 @@ def test_a_section_longer_than_a_page_goes_on_over_the_next(
     monkeypatch.setattr(views, "OVERVIEW_PAGE", 15)
     plan = synthetic_plan(40, slug="long-sections")  # 5 sections of 8
     monkeypatch.setattr(views, "OVERVIEW_PAGE", 5)
+    monkeypatch.setattr(views, "LARGE_PLAN_PAGE", 5)
     client.force_login(board_member)
     url = reverse("plan_overview_for", args=[plan.slug])
     first, second = client.get(url), client.get(url + "?page=2")
@@ -138,11 +146,11 @@ def test_filters_stay_in_the_page_links(client, board_member, synthetic_plan):
     assert "100 of 100 actions match" in first.text
     following = link(first.text, "next")
     assert "rag=amber" in following and "page=2" in following
-    assert len(refs(client.get(following))) == 40
+    assert len(refs(client.get(following))) == 20
 
 
 @pytest.mark.parametrize(
-    ("query", "expected"), [("?page=abc", 1), ("?page=-4", 1), ("?page=0", 1), ("?page=99", 3)]
+    ("query", "expected"), [("?page=abc", 1), ("?page=-4", 1), ("?page=0", 1), ("?page=99", 5)]
 )
 def test_a_page_number_that_is_not_one_shows_a_page_not_an_error(
     client, board_member, synthetic_plan, query, expected
@@ -327,12 +335,12 @@ def test_the_plan_as_at_a_date_is_paginated_the_same_way(client, board_member, p
     url = reverse("plan_overview_for", args=[plan_with_a_past.slug]) + "?as_at=30/09/2015"
     first = client.get(url)
     assert "As at 30 September 2015" in first.text
-    assert len(refs(first)) == 40
+    assert len(refs(first)) == 20
     following = link(first.text, "next")
     assert "as_at=30%2F09%2F2015" in following and "page=2" in following
     second = client.get(following)
     assert "As at 30 September 2015" in second.text
-    assert [row.section.number for row in second.context["sections"]] == [3, 4]
+    assert [row.section.number for row in second.context["sections"]] == [2]
 
 
 def test_the_action_as_at_a_date_shows_the_latest_entries_then(

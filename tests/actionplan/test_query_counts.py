@@ -99,7 +99,7 @@ def test_every_page_of_a_large_overview_needs_the_same_queries_as_a_small_plan(
 ):
     client.force_login(board_member)
     small, _ = small_and_large
-    big = synthetic_plan(250, slug="big")  # three pages
+    big = synthetic_plan(250, slug="big")  # ten pages of 25
     url = reverse("plan_overview_for", args=[big.slug])
     assert (
         queries_for(client, reverse("plan_overview_for", args=[small.slug]))
