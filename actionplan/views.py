@@ -178,7 +178,7 @@ def my_actions(request):
         .distinct()
         .select_related("section__plan")
         .with_evidence_status(since=quarter.start)
-        .order_by("due_date", "section__number", "position")
+        .order_by("due_date", "section__number", "position", "pk")  # pk: plans share refs
     )
     # An agency can lead hundreds of actions across a Board's plans: a page at a time.
     page = Paginator(actions, MY_ACTIONS_PAGE).get_page(request.GET.get("page"))

@@ -8,6 +8,8 @@ the chain where it happened; ``manage.py verify_history`` (integrity/verify.py) 
 where. The chain table itself is append-only on PostgreSQL (actionplan/guards.py).
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models, router, transaction
 from django.utils import timezone
@@ -79,6 +81,10 @@ class ChainedHistoryManager(HistoryManager):
         return created
 
 
+# A check still "under way" after this long was lost with its worker: another may start.
+LOST_AFTER = datetime.timedelta(hours=1)
+
+
 class HistoryCheck(models.Model):
     """One check of the whole record (verify.py), asked for on the "Check the history"
     page and made by the worker: working the chain out again reads every record (36 s
@@ -118,4 +124,7 @@ class HistoryCheck(models.Model):
 
     @property
     def under_way(self):
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+        """Queued or running, and not lost with its worker (older than LOST_AFTER)."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and (
+            self.requested_at > timezone.now() - LOST_AFTER
+        )

@@ -2,20 +2,16 @@
 (``manage.py db_worker``, as the board packs are): the page records a ``HistoryCheck``
 and queues ``check_history``; the page then reads the check."""
 
-import datetime
 import logging
 
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from .models import HistoryCheck
+from .models import LOST_AFTER, HistoryCheck
 from .verify import verify
 
 logger = logging.getLogger(__name__)
-
-# A check still "under way" after this long was lost with its worker: another may start.
-LOST_AFTER = datetime.timedelta(hours=1)
 
 
 def request_check(by):

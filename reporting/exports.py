@@ -279,9 +279,10 @@ class _Sheet:
         sheet.repeat_rows(0, self.headings)
         sheet.hide_gridlines(0)  # printed with gridlines, like the Word table
         sheet.set_landscape()
-        header = _header_text(f"{marking} – {heading}")[: HEADER_LIMIT - 2]
+        # Cut before "&" is doubled, so that no "&" is left alone (a code to Excel).
+        header = _header_text(f"{marking} – {heading}"[: (HEADER_LIMIT - 2) // 2])
         sheet.set_header(f"&C{header}")
-        sheet.set_footer(f"&C{_header_text(marking)[:200]} – Page &P of &N")
+        sheet.set_footer(f"&C{_header_text(marking[:100])} – Page &P of &N")
         if filtered:
             self.append([clean_text(filtered)], looks.heading)
 

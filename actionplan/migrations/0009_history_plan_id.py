@@ -19,25 +19,40 @@ row had when it was written (integrity/models.py).
 
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
-# (history model, the column that leads to its parent, the parent's history model)
+# (history model, the column that leads to its parent, the parent's history model, the
+# parent's live model and the path from it to the plan)
 PARENTS = [
-    ("historicalaction", "section_id", "historicalsection"),
-    ("historicalactionlead", "action_id", "historicalaction"),
-    ("historicalevidenceentry", "action_id", "historicalaction"),
-    ("historicalattachment", "entry_id", "historicalevidenceentry"),
+    ("historicalaction", "section_id", "historicalsection", "section", "plan_id"),
+    ("historicalactionlead", "action_id", "historicalaction", "action", "section__plan_id"),
+    ("historicalevidenceentry", "action_id", "historicalaction", "action", "section__plan_id"),
+    (
+        "historicalattachment",
+        "entry_id",
+        "historicalevidenceentry",
+        "evidenceentry",
+        "action__section__plan_id",
+    ),
 ]
-INDEXED = [f"actionplan_{model}" for model, _, _ in PARENTS] + ["actionplan_historicalsection"]
+INDEXED = [f"actionplan_{row[0]}" for row in PARENTS] + ["actionplan_historicalsection"]
 
 
 def give_each_row_its_plan(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         with schema_editor.connection.cursor() as cursor:
             cursor.execute("SET LOCAL actionplan.history_guard = 'off'")
-    for model, column, parent in PARENTS:  # in order: an action's rows before its entries'
-        parents = apps.get_model("actionplan", parent).objects.filter(id=OuterRef(column))
+    # In order: an action's rows before its entries'. The parent's own history first; a
+    # parent without history (saved raw) by the live row.
+    for model, column, parent, live, path in PARENTS:
+        recorded = apps.get_model("actionplan", parent).objects.filter(id=OuterRef(column))
+        current = apps.get_model("actionplan", live).objects.filter(pk=OuterRef(column))
         apps.get_model("actionplan", model).objects.filter(plan_id=None).update(
-            plan_id=Subquery(parents.exclude(plan_id=None).values("plan_id")[:1])
+            plan_id=Coalesce(
+                Subquery(recorded.exclude(plan_id=None).values("plan_id")[:1]),
+                Subquery(current.values(path)[:1]),
+                output_field=models.IntegerField(),
+            )
         )
 
 

@@ -448,6 +448,24 @@ def test_the_migration_gives_the_rows_written_before_it_their_plan(plan, synthet
     assert verify().intact
 
 
+def test_the_migration_finds_the_plan_of_a_row_whose_parent_has_no_history(plan, get_action):
+    """A parent saved without history (raw): its children's rows get its live plan."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("actionplan.migrations.0009_history_plan_id")
+    action = get_action("2.1")
+    entries = EvidenceEntry.history.filter(action_id=action.pk)
+    assert entries.exists()
+    entries.update(plan_id=None)
+    Action.history.filter(id=action.pk).delete()  # as if it had never had any
+    migration.give_each_row_its_plan(apps, SimpleNamespace(connection=connection))
+    assert set(entries.values_list("plan_id", flat=True)) == {plan.pk}
+
+
 # -- a lead's actions ---------------------------------------------------------------------
 
 

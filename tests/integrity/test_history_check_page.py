@@ -74,6 +74,20 @@ def test_while_a_check_is_under_way_the_page_says_so_and_refreshes_itself(
     assert "The history is intact" in done and "refresh" not in done
 
 
+def test_a_check_lost_with_its_worker_does_not_hold_the_page_for_ever(client, manager):
+    import datetime
+
+    from django.utils import timezone
+
+    HistoryCheck.objects.create(
+        requested_by=manager, requested_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    client.force_login(manager)
+    page = client.get(reverse("history_check")).text
+    assert "refresh" not in page and "Check the history</button>" in page
+    assert "The history is intact" in check_now(client).text  # a new one is made
+
+
 def test_a_check_that_cannot_finish_says_so(client, manager, monkeypatch):
     def broken():
         raise RuntimeError("disk on fire")
