@@ -85,6 +85,18 @@ class ChainedHistoryManager(HistoryManager):
 LOST_AFTER = datetime.timedelta(hours=1)
 
 
+class HistoryCheckQuerySet(models.QuerySet):
+    def under_way(self):
+        """Queued or running, and not lost with its worker (asked for within LOST_AFTER)."""
+        return self.filter(
+            status__in=[HistoryCheck.Status.QUEUED, HistoryCheck.Status.RUNNING],
+            requested_at__gt=timezone.now() - LOST_AFTER,
+        )
+
+    def finished(self):
+        return self.filter(status__in=[HistoryCheck.Status.DONE, HistoryCheck.Status.FAILED])
+
+
 class HistoryCheck(models.Model):
     """One check of the whole record (verify.py), asked for on the "Check the history"
     page and made by the worker: working the chain out again reads every record (36 s
@@ -112,6 +124,8 @@ class HistoryCheck(models.Model):
     problems = models.PositiveIntegerField(null=True, blank=True)
     findings = models.JSONField(default=list, blank=True)  # [{"table", "row", "what"}]
 
+    objects = HistoryCheckQuerySet.as_manager()
+
     class Meta:
         ordering = ["-requested_at", "-pk"]
 
@@ -121,10 +135,3 @@ class HistoryCheck(models.Model):
     @property
     def intact(self):
         return self.status == self.Status.DONE and self.problems == 0
-
-    @property
-    def under_way(self):
-        """Queued or running, and not lost with its worker (older than LOST_AFTER)."""
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and (
-            self.requested_at > timezone.now() - LOST_AFTER
-        )

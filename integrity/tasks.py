@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from .models import LOST_AFTER, HistoryCheck
+from .models import HistoryCheck
 from .verify import verify
 
 logger = logging.getLogger(__name__)
@@ -18,10 +18,7 @@ def request_check(by):
     """Queue a check of the history unless one is under way: (the check, whether it is
     a new one)."""
     with transaction.atomic():
-        waiting = HistoryCheck.objects.filter(
-            status__in=[HistoryCheck.Status.QUEUED, HistoryCheck.Status.RUNNING],
-            requested_at__gt=timezone.now() - LOST_AFTER,
-        ).first()
+        waiting = HistoryCheck.objects.under_way().first()
         if waiting is not None:
             return waiting, False
         check = HistoryCheck.objects.create(requested_by=by)

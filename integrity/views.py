@@ -26,14 +26,12 @@ def history_check(request):
             messages.info(request, "A check is already under way: its result will show here.")
         return redirect("history_check")
     checks = HistoryCheck.objects.select_related("requested_by")
-    latest = checks.first()
-    finished = checks.exclude(status__in=[HistoryCheck.Status.QUEUED, HistoryCheck.Status.RUNNING])
-    under_way = latest if latest is not None and latest.under_way else None
+    under_way = checks.under_way().first()
     return render(
         request,
         "integrity/history_check.html",
         {
-            "check": finished.first(),
+            "check": checks.finished().first(),
             "under_way": under_way,
             "refresh_seconds": REFRESH_SECONDS if under_way else None,
         },

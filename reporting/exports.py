@@ -271,7 +271,6 @@ class _Sheet:
         self.looks = looks
         self.columns = len(widths)
         self.row = 0
-        self._serials, self._names = {}, {}
         for number, width in enumerate(widths):
             sheet.set_column(number, number, width)
         self.headings = 1 if filtered else 0  # the row of the column headings
@@ -287,21 +286,18 @@ class _Sheet:
             self.append([clean_text(filtered)], looks.heading)
 
     def append(self, values, look, looks_of=None):
-        """A row of text and dates (a date in the date format; None or "" an empty cell)."""
+        """A row of text ("" an empty cell, which wraps what is typed in it too)."""
         sheet, row = self.sheet, self.row
         for column, value in enumerate(values):
             this = looks_of.get(column, look) if looks_of else look
-            if value is None or value == "":
-                sheet.write_blank(row, column, None, this)  # what is typed in it wraps too
-            elif isinstance(value, str):
+            if value:
                 sheet.write_string(row, column, value, this)
             else:
-                sheet.write_datetime(row, column, value, self.looks.dated)
+                sheet.write_blank(row, column, None, this)
         self.row += 1
 
     def append_entry(self, ref, entry):
-        """A row of the Evidence sheet: 20,000 of them for a 2,000-action plan, so each
-        person's name and each date's number are worked out once."""
+        """A row of the Evidence sheet (20,000 of them for a 2,000-action plan)."""
         sheet, row, wrapped = self.sheet, self.row, self.looks.wrapped
         sheet.write_string(row, 0, ref, wrapped)
         self._date(row, 1, entry.activity_date)
@@ -310,7 +306,7 @@ class _Sheet:
         else:
             sheet.write_blank(row, 2, None, wrapped)
         if entry.recorded_by:
-            sheet.write_string(row, 3, self._name(entry.recorded_by), wrapped)
+            sheet.write_string(row, 3, person_name(entry.recorded_by), wrapped)
             self._date(row, 4, timezone.localdate(entry.recorded_at))
         else:
             sheet.write_blank(row, 3, None, wrapped)
@@ -319,19 +315,12 @@ class _Sheet:
         self.row += 1
 
     def _date(self, row, column, day):
+        """A day as Excel's day number in the date format (cheaper than XlsxWriter's
+        conversion of a date, which works out times too)."""
         if day is None:
             self.sheet.write_blank(row, column, None, self.looks.wrapped)
-            return
-        serial = self._serials.get(day)
-        if serial is None:
-            serial = self._serials[day] = (day - EXCEL_EPOCH).days
-        self.sheet.write_number(row, column, serial, self.looks.dated)
-
-    def _name(self, person):
-        name = self._names.get(person.pk)
-        if name is None:
-            name = self._names[person.pk] = person_name(person)
-        return name
+        else:
+            self.sheet.write_number(row, column, (day - EXCEL_EPOCH).days, self.looks.dated)
 
     def finish(self):
         self.sheet.autofilter(self.headings, 0, max(self.row - 1, self.headings), self.columns - 1)
